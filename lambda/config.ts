@@ -1,0 +1,126 @@
+// The one place that reads the environment. Everything else receives a Config.
+import type { ProviderInstance, ProviderKind } from './providers/provider';
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  tables: { keys: string; counters: string; usage: string };
+  /** DynamoDB endpoint override (dynalite locally); empty in AWS. */
+  dynamoEndpoint?: string;
+  region: string;
+  /** Secrets Manager secret holding provider credentials as a JSON object of the OP_* variables below. */
+  providerSecretArn?: string;
+  /** Requests with a larger body get 413. Function URLs accept at most 6 MB, so the default stays under it. */
+  maxBodyBytes: number;
+  /** A verified key stays cached in memory this long: the bound on how late a revocation takes effect. */
+  keyCacheMs: number;
+  upstream: {
+    /** No first token within this long counts as a provider failure (and falls back). */
+    ttftTimeoutMs: number;
+    /** One upstream attempt may take at most this long in all. */
+    attemptTimeoutMs: number;
+    /** All attempts of one request together may take at most this long. */
+    totalTimeoutMs: number;
+    maxAttempts: number;
+  };
+  /** What /v1 does when DynamoDB cannot be reached: refuse with 503 (closed) or serve unmetered (open). */
+  storeFailureMode: 'closed' | 'open';
+  usageRetentionDays: number;
+  /** Set when the local runtime serves the admin API with a bearer token instead of IAM. */
+  adminToken?: string;
+}
+
+function int(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const mode = env.OP_STORE_FAILURE_MODE ?? 'closed';
+  if (mode !== 'closed' && mode !== 'open') throw new Error(`OP_STORE_FAILURE_MODE must be closed or open`);
+  return {
+    tables: {
+      keys: env.OP_KEYS_TABLE ?? 'op-keys',
+      counters: env.OP_COUNTERS_TABLE ?? 'op-counters',
+      usage: env.OP_USAGE_TABLE ?? 'op-usage',
+    },
+    dynamoEndpoint: env.OP_DYNAMODB_ENDPOINT || undefined,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    providerSecretArn: env.OP_PROVIDER_SECRET_ARN || undefined,
+    maxBodyBytes: int(env, 'OP_MAX_BODY_BYTES', 4 * 1024 * 1024),
+    keyCacheMs: Math.min(int(env, 'OP_KEY_CACHE_MS', 10_000), 10_000),
+    upstream: {
+      ttftTimeoutMs: int(env, 'OP_TTFT_TIMEOUT_MS', 15_000),
+      attemptTimeoutMs: int(env, 'OP_ATTEMPT_TIMEOUT_MS', 120_000),
+      totalTimeoutMs: int(env, 'OP_TOTAL_TIMEOUT_MS', 300_000),
+      maxAttempts: Math.max(1, int(env, 'OP_MAX_ATTEMPTS', 4)),
+    },
+    storeFailureMode: mode,
+    usageRetentionDays: int(env, 'OP_USAGE_RETENTION_DAYS', 90),
+    adminToken: env.OP_ADMIN_TOKEN || undefined,
+  };
+}
+
+interface InstanceSpec {
+  name: string;
+  kind: ProviderKind;
+  keyVar: string;
+  baseUrlVar: string;
+  defaultBaseUrl: string;
+}
+
+/** Every provider instance the catalog's routes may name, with the variables that configure it. */
+export const PROVIDER_INSTANCES: readonly InstanceSpec[] = [
+  { name: 'openai', kind: 'openai', keyVar: 'OP_OPENAI_API_KEY', baseUrlVar: 'OP_OPENAI_BASE_URL', defaultBaseUrl: 'https://api.openai.com/v1' },
+  { name: 'anthropic', kind: 'anthropic', keyVar: 'OP_ANTHROPIC_API_KEY', baseUrlVar: 'OP_ANTHROPIC_BASE_URL', defaultBaseUrl: 'https://api.anthropic.com' },
+  { name: 'google', kind: 'google', keyVar: 'OP_GOOGLE_API_KEY', baseUrlVar: 'OP_GOOGLE_BASE_URL', defaultBaseUrl: 'https://generativelanguage.googleapis.com' },
+  { name: 'bedrock', kind: 'bedrock', keyVar: '', baseUrlVar: 'OP_BEDROCK_ENDPOINT', defaultBaseUrl: '' },
+  { name: 'deepseek', kind: 'openai', keyVar: 'OP_DEEPSEEK_API_KEY', baseUrlVar: 'OP_DEEPSEEK_BASE_URL', defaultBaseUrl: 'https://api.deepseek.com/v1' },
+  { name: 'mistral', kind: 'openai', keyVar: 'OP_MISTRAL_API_KEY', baseUrlVar: 'OP_MISTRAL_BASE_URL', defaultBaseUrl: 'https://api.mistral.ai/v1' },
+  { name: 'groq', kind: 'openai', keyVar: 'OP_GROQ_API_KEY', baseUrlVar: 'OP_GROQ_BASE_URL', defaultBaseUrl: 'https://api.groq.com/openai/v1' },
+  // Any OpenAI-compatible host you run yourself (Ollama, vLLM): live as soon as its base URL is set.
+  { name: 'compat', kind: 'openai', keyVar: 'OP_COMPAT_API_KEY', baseUrlVar: 'OP_COMPAT_BASE_URL', defaultBaseUrl: '' },
+];
+
+/** True when the default AWS credential chain has something to start from without a network call. */
+function awsCredentialsPresent(env: Env): boolean {
+  return Boolean(
+    env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI ||
+      env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_LAMBDA_FUNCTION_NAME,
+  );
+}
+
+/**
+ * Resolves each provider instance to a live endpoint or, where it has no credentials and a simulator URL
+ * is given, to the simulator (`<simulatorUrl>/<name>`). Without a simulator, unconfigured instances are
+ * left out and their routes are skipped.
+ */
+export function providerInstances(env: Env, simulatorUrl?: string): ProviderInstance[] {
+  const region = env.OP_BEDROCK_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const out: ProviderInstance[] = [];
+  for (const spec of PROVIDER_INSTANCES) {
+    const configuredUrl = env[spec.baseUrlVar];
+    const live =
+      spec.kind === 'bedrock'
+        ? env.OP_BEDROCK_LIVE === '1' || (env.OP_BEDROCK_LIVE !== '0' && awsCredentialsPresent(env))
+        : spec.name === 'compat'
+          ? Boolean(configuredUrl)
+          : Boolean(env[spec.keyVar]);
+    if (live) {
+      out.push({
+        name: spec.name,
+        kind: spec.kind,
+        baseUrl: configuredUrl || spec.defaultBaseUrl,
+        apiKey: spec.keyVar ? env[spec.keyVar] : undefined,
+        region,
+        live: true,
+      });
+    } else if (simulatorUrl) {
+      out.push({ name: spec.name, kind: spec.kind, baseUrl: `${simulatorUrl}/${spec.name}`, apiKey: 'sim', region, live: false });
+    }
+  }
+  return out;
+}

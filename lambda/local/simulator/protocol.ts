@@ -1,0 +1,34 @@
+import type { SimAnswer, SimRequest } from './answer';
+
+/** One frame of a simulated stream. `token` frames are paced by the configured tokens per second. */
+export interface SimFrame {
+  data: string | Uint8Array;
+  token: boolean;
+}
+
+export interface SimCall {
+  /** The upstream model id from the path or the body. */
+  model: string;
+  stream: boolean;
+  body: unknown;
+}
+
+/**
+ * One provider wire protocol, as the simulator speaks it. The server owns timing, faults and bookkeeping;
+ * a protocol only parses its request format and renders answers and errors in its own framing.
+ */
+export interface SimProtocol {
+  kind: 'openai' | 'anthropic' | 'google' | 'bedrock';
+  /** Recognises this protocol's endpoint; `path` is what follows "/<instance>". */
+  match(method: string, path: string, body: unknown): SimCall | undefined;
+  /** Throws SimBadRequest for a body the real provider would reject. */
+  parse(call: SimCall): SimRequest;
+  json(answer: SimAnswer, call: SimCall): unknown;
+  streamContentType: string;
+  frames(answer: SimAnswer, call: SimCall): SimFrame[];
+  /** Extra response headers (Bedrock's content type for event streams, for instance). */
+  headers?: Record<string, string>;
+  error(status: number, message: string): unknown;
+}
+
+export class SimBadRequest extends Error {}

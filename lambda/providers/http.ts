@@ -1,0 +1,81 @@
+import { UpstreamError } from '../openai/errors';
+
+/**
+ * Shared HTTP plumbing for the adapters that speak HTTP+JSON: one POST, with upstream failures mapped to
+ * UpstreamError. Each adapter passes its own `errorMessage` reader because every provider shapes its
+ * error bodies differently.
+ */
+export interface PostOptions {
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+  signal: AbortSignal;
+  provider: string;
+  errorMessage?: (body: unknown) => string | undefined;
+}
+
+export async function postJson(options: PostOptions): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(options.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...options.headers },
+      body: JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (err) {
+    throw failure(err, options.signal, options.provider);
+  }
+  if (!response.ok) {
+    const text = await response.text().catch(() => '');
+    let detail: string | undefined;
+    try {
+      detail = options.errorMessage?.(JSON.parse(text));
+    } catch {
+      detail = undefined;
+    }
+    throw new UpstreamError(
+      `${options.provider} returned ${response.status}${detail ? `: ${detail}` : ''}`,
+      response.status,
+    );
+  }
+  return response;
+}
+
+/** Reads a JSON body, mapping a dropped connection or an abort to UpstreamError. */
+export async function readJson<T>(response: Response, signal: AbortSignal, provider: string): Promise<T> {
+  try {
+    return (await response.json()) as T;
+  } catch (err) {
+    throw failure(err, signal, provider);
+  }
+}
+
+/** The response body as bytes, with read failures mapped to UpstreamError. */
+export async function* bodyBytes(response: Response, signal: AbortSignal, provider: string): AsyncGenerator<Uint8Array> {
+  if (!response.body) return;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) yield chunk;
+  } catch (err) {
+    throw failure(err, signal, provider);
+  }
+}
+
+/** Maps a thrown fetch/stream error to UpstreamError; an abort keeps the reason it was aborted with. */
+export function failure(err: unknown, signal: AbortSignal, provider: string): unknown {
+  if (err instanceof UpstreamError) return err;
+  if (signal.aborted) {
+    const reason: unknown = signal.reason;
+    if (reason instanceof UpstreamError) return reason;
+    if (reason instanceof Error && reason.name === 'TimeoutError') {
+      return new UpstreamError(`${provider} timed out`, 'timeout', { cause: err });
+    }
+    return reason ?? err;
+  }
+  return new UpstreamError(`${provider} could not be reached`, 'connection', { cause: err });
+}
+
+/** Thrown when a stream ends before the provider said it was finished. */
+export function streamCut(provider: string): UpstreamError {
+  return new UpstreamError(`${provider} ended the stream early`, 'stream');
+}

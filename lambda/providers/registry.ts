@@ -1,0 +1,21 @@
+import { createOpenAIProvider } from './openai';
+import type { Provider, ProviderFactory, ProviderInstance, ProviderKind } from './provider';
+
+/** One factory per wire protocol; adding a provider means adding its folder and one line here. */
+const FACTORIES: Record<ProviderKind, ProviderFactory> = {
+  openai: createOpenAIProvider,
+  anthropic: notYet,
+  google: notYet,
+  bedrock: notYet,
+};
+
+function notYet(instance: ProviderInstance): Provider {
+  throw new Error(`no adapter for ${instance.kind}`);
+}
+
+/** Providers by instance name, as the catalog's routes refer to them. */
+export type ProviderRegistry = ReadonlyMap<string, Provider>;
+
+export function createProviders(instances: readonly ProviderInstance[]): ProviderRegistry {
+  return new Map(instances.map((i) => [i.name, FACTORIES[i.kind](i)]));
+}

@@ -1,0 +1,43 @@
+// The single source of the table definitions: the CDK stack and the local bootstrap both read this.
+// Every table has a string partition key `pk` and sort key `sk`; items that expire carry `ttl`
+// (epoch seconds, DynamoDB's TTL attribute). Index `gsi1` (gsi1pk/gsi1sk) is an overloaded secondary
+// index for listings (an account's keys, accounts by creation).
+
+export interface TableDefinition {
+  /** Logical id, used for the CDK construct id and the default table name (`op-<id>`). */
+  id: 'keys' | 'counters' | 'usage';
+  /** What the table holds; ends up in the stack's documentation. */
+  purpose: string;
+  ttlAttribute?: string;
+  /** Point-in-time recovery and RETAIN on stack deletion: data that cannot be rebuilt. */
+  durable: boolean;
+  indexes: ReadonlyArray<{ name: string; partitionKey: string; sortKey: string }>;
+}
+
+export const PARTITION_KEY = 'pk';
+export const SORT_KEY = 'sk';
+export const TTL_ATTRIBUTE = 'ttl';
+
+export const TABLES: readonly TableDefinition[] = [
+  {
+    id: 'keys',
+    purpose: 'accounts, API keys (by SHA-256 hash of the secret) and the admin audit log',
+    durable: true,
+    ttlAttribute: TTL_ATTRIBUTE,
+    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
+  {
+    id: 'counters',
+    purpose: 'rate-limit windows, concurrency leases, provider health and latency statistics',
+    durable: false,
+    ttlAttribute: TTL_ATTRIBUTE,
+    indexes: [],
+  },
+  {
+    id: 'usage',
+    purpose: 'per-request usage records and per-day aggregates',
+    durable: true,
+    ttlAttribute: TTL_ATTRIBUTE,
+    indexes: [],
+  },
+];
