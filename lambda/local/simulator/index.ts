@@ -1,8 +1,9 @@
 import { openaiProtocol } from './protocols/openai';
+import { googleProtocol } from './protocols/google';
 import type { SimProtocol } from './protocol';
 
 /** Every wire protocol the simulator speaks. */
-export const SIM_PROTOCOLS: SimProtocol[] = [openaiProtocol];
+export const SIM_PROTOCOLS: SimProtocol[] = [openaiProtocol, googleProtocol];
 
 export { startSimulator } from './server';
 export type { Simulator, SimBehaviour, SimFault, SimStats } from './server';
