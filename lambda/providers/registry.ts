@@ -1,11 +1,12 @@
 import { createOpenAIProvider } from './openai';
+import { createAnthropicProvider } from './anthropic';
 import { createGoogleProvider } from './google';
 import type { Provider, ProviderFactory, ProviderInstance, ProviderKind } from './provider';
 
 /** One factory per wire protocol; adding a provider means adding its folder and one line here. */
 const FACTORIES: Record<ProviderKind, ProviderFactory> = {
   openai: createOpenAIProvider,
-  anthropic: notYet,
+  anthropic: createAnthropicProvider,
   google: createGoogleProvider,
   bedrock: notYet,
 };

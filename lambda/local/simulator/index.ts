@@ -1,9 +1,10 @@
 import { openaiProtocol } from './protocols/openai';
+import { anthropicProtocol } from './protocols/anthropic';
 import { googleProtocol } from './protocols/google';
 import type { SimProtocol } from './protocol';
 
 /** Every wire protocol the simulator speaks. */
-export const SIM_PROTOCOLS: SimProtocol[] = [openaiProtocol, googleProtocol];
+export const SIM_PROTOCOLS: SimProtocol[] = [openaiProtocol, anthropicProtocol, googleProtocol];
 
 export { startSimulator } from './server';
 export type { Simulator, SimBehaviour, SimFault, SimStats } from './server';
