@@ -28,6 +28,10 @@ export interface Config {
   usageRetentionDays: number;
   /** Set when the local runtime serves the admin API with a bearer token instead of IAM. */
   adminToken?: string;
+  /** Local only: the provider simulator that answers for providers without credentials. */
+  simulatorUrl?: string;
+  /** The environment, kept for resolving provider instances (merged with the provider secret in AWS). */
+  env: Env;
 }
 
 function int(env: Env, name: string, fallback: number): number {
@@ -61,6 +65,8 @@ export function loadConfig(env: Env = process.env): Config {
     storeFailureMode: mode,
     usageRetentionDays: int(env, 'OP_USAGE_RETENTION_DAYS', 90),
     adminToken: env.OP_ADMIN_TOKEN || undefined,
+    simulatorUrl: env.OP_SIMULATOR_URL || undefined,
+    env,
   };
 }
 

@@ -1,0 +1,40 @@
+// `npm start`: the gateway on this machine, with no AWS account and no provider keys needed.
+//   npm start -- --port 8787 --memory
+import { parseArgs } from 'node:util';
+import { startLocalGateway } from '../lambda/local/gateway';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    memory: { type: 'boolean', default: false },
+  },
+});
+
+const port = Number(values.port ?? process.env.PORT ?? 8787);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Invalid port: ${values.port ?? process.env.PORT}`);
+  process.exit(2);
+}
+
+const gateway = await startLocalGateway({
+  port,
+  dataDir: values.memory ? undefined : (values['data-dir'] ?? '.op-data'),
+  // Humans watching a simulated stream should see it arrive token by token.
+  simulatorDefaults: { ttftMs: 150, tokensPerSecond: 60 },
+});
+
+console.log(`OriginalPoint gateway is running (local runtime, DynamoDB via dynalite at ${gateway.dynamoEndpoint}).`);
+console.log(`OPENAI_BASE_URL=${gateway.baseUrl}`);
+console.log(`OPENAI_API_KEY=${gateway.apiKey}`);
+console.log(`OP_ADMIN_TOKEN=${gateway.adminToken}`);
+console.log(`Dev account ${gateway.accountId} is on the enterprise plan with generous limits.`);
+console.log(`Live providers: ${gateway.liveProviders.join(', ') || 'none'}`);
+console.log(`Simulated providers: ${gateway.simulatedProviders.join(', ') || 'none'}${gateway.simulatorUrl ? ` (simulator at ${gateway.simulatorUrl})` : ''}`);
+
+const stop = async () => {
+  await gateway.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

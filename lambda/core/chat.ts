@@ -1,0 +1,136 @@
+// One chat request, end to end: authenticate -> validate -> plan the route -> call with fallback ->
+// shape OpenAI's response (JSON or chunks). No AWS import: the store and providers are passed in.
+import { BadRequestError } from '../openai/errors';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatRequest,
+  StreamPiece,
+  Usage,
+} from '../openai/types';
+import type { UpstreamCall } from '../providers/provider';
+import type { ModelSpec } from './catalog';
+import {
+  completeWithFallback,
+  formatAttempts,
+  streamWithFallback,
+  targetsFor,
+  type FallbackContext,
+  type Target,
+} from './fallback';
+import type { GatewayDeps } from './deps';
+import { newCompletionId } from './ids';
+import type { CoreResult, RequestContext } from './result';
+import { planRoute } from './routing';
+import { parseChatRequest } from './validate';
+
+/** The output cap for a model: the caller's, else the model's maximum. */
+function maxTokensFor(request: ChatRequest, model: ModelSpec): number {
+  return Math.min(request.max_tokens ?? model.maxOutputTokens, model.maxOutputTokens);
+}
+
+export async function chatCompletion(body: string | undefined, ctx: RequestContext, deps: GatewayDeps): Promise<CoreResult> {
+  const started = deps.clock.now();
+  await deps.auth.authenticate(ctx.authorization);
+  const request = parseChatRequest(body);
+  const plan = planRoute(request, { maxTokens: request.max_tokens });
+  if (request.model !== 'auto') {
+    const model = plan.models[0] as ModelSpec;
+    if (request.max_tokens !== undefined && request.max_tokens > model.maxOutputTokens) {
+      throw new BadRequestError(
+        `'max_tokens' is ${request.max_tokens}, but ${model.id} supports at most ${model.maxOutputTokens} output tokens.`,
+        { param: 'max_tokens', code: 'invalid_value' },
+      );
+    }
+  }
+
+  const fallback: FallbackContext = {
+    targets: targetsFor(plan.models, deps.providers),
+    call: (target: Target, signal: AbortSignal): UpstreamCall => ({
+      request,
+      upstreamModel: target.route.upstreamModel,
+      maxTokens: maxTokensFor(request, target.model),
+      signal,
+    }),
+    signal: ctx.signal,
+    limits: deps.config.upstream,
+    clock: deps.clock,
+  };
+  const id = newCompletionId();
+  const created = Math.floor(started / 1000);
+
+  if (!request.stream) {
+    const won = await completeWithFallback(fallback);
+    const latency = deps.clock.now() - started;
+    const { message, finishReason, usage } = won.value;
+    const completion: ChatCompletion = {
+      id,
+      object: 'chat.completion',
+      created,
+      model: won.target.model.id,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
+      usage,
+      system_fingerprint: null,
+      x_op_routing_used: won.target.model.id,
+      x_op_latency_ms: latency,
+    };
+    return {
+      kind: 'json',
+      status: 200,
+      headers: {
+        'x-op-routing-used': won.target.model.id,
+        'x-op-routing-reason': plan.reason,
+        'x-op-latency-ms': String(latency),
+        'x-op-attempts': formatAttempts(won.attempts),
+      },
+      body: completion,
+    };
+  }
+
+  const won = await streamWithFallback(fallback);
+  const model = won.target.model.id;
+  const envelope = (choice: ChatCompletionChunk['choices'][number] | undefined, usage?: Usage | null): ChatCompletionChunk => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    system_fingerprint: null,
+    choices: choice ? [choice] : [],
+    ...(request.include_usage ? { usage: usage ?? null } : {}),
+  });
+  async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
+    let usage: Usage | undefined;
+    const pieceToChunk = (piece: StreamPiece): ChatCompletionChunk | undefined => {
+      if (piece.usage) usage = piece.usage;
+      if (!piece.delta && !piece.finishReason) return undefined;
+      return envelope({ index: 0, delta: piece.delta ?? {}, logprobs: null, finish_reason: piece.finishReason ?? null });
+    };
+    try {
+      yield envelope({ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null });
+      const first = pieceToChunk(won.value.first);
+      if (first) yield first;
+      for (;;) {
+        const next = await won.value.rest.next();
+        if (next.done) break;
+        const chunk = pieceToChunk(next.value);
+        if (chunk) yield chunk;
+      }
+      if (request.include_usage && usage) yield envelope(undefined, usage);
+    } finally {
+      won.done();
+      // Reached on normal end, on an upstream error and when the client went away: stop the upstream too.
+      won.controller.abort();
+    }
+  }
+  return {
+    kind: 'stream',
+    status: 200,
+    headers: {
+      'x-op-routing-used': model,
+      'x-op-routing-reason': plan.reason,
+      'x-op-latency-ms': String(deps.clock.now() - started),
+      'x-op-attempts': formatAttempts(won.attempts),
+    },
+    chunks: chunks(),
+  };
+}

@@ -1,0 +1,32 @@
+// The /v1 Lambda (function URL, RESPONSE_STREAM). Thin: parse the event, call the core, render the result.
+import type { LambdaFunctionURLEvent, StreamifyHandler } from 'aws-lambda';
+import type { GatewayDeps } from '../core/deps';
+import type { CoreResult } from '../core/result';
+import { lazyDeps } from './deps';
+import { errorResult, fromFunctionUrlEvent, writeResult } from './http';
+import { serveV1 } from './v1';
+
+export function createChatHandler(getDeps: () => Promise<GatewayDeps>): StreamifyHandler<LambdaFunctionURLEvent, void> {
+  return awslambda.streamifyResponse<LambdaFunctionURLEvent>(async (event, responseStream, context) => {
+    const req = fromFunctionUrlEvent(event, context.awsRequestId);
+    // A client that goes away closes the response stream before it finished: abort the upstream call.
+    const disconnect = new AbortController();
+    responseStream.on('close', () => {
+      if (!responseStream.writableFinished) disconnect.abort(new Error('client disconnected'));
+    });
+    let result: CoreResult;
+    try {
+      const deps = await getDeps();
+      result = await serveV1(
+        req,
+        { requestId: req.requestId, sourceIp: req.sourceIp, authorization: req.headers.authorization, signal: disconnect.signal },
+        deps,
+      );
+    } catch (err) {
+      result = errorResult(err);
+    }
+    await writeResult(responseStream, result, { requestId: req.requestId });
+  });
+}
+
+export const handler = createChatHandler(lazyDeps());

@@ -1,0 +1,48 @@
+// Builds the gateway's dependencies once per Lambda instance (cold start) from the config.
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { loadConfig, providerInstances, type Config, type Env } from '../config';
+import { KeyAuthenticator } from '../core/auth';
+import { systemClock, type Clock } from '../core/clock';
+import type { GatewayDeps } from '../core/deps';
+import { createProviders } from '../providers/registry';
+import { createStore } from '../store/dynamo';
+
+/** Provider credentials from the one Secrets Manager secret, read once per cold start and never logged. */
+async function providerSecret(config: Config): Promise<Env> {
+  if (!config.providerSecretArn) return {};
+  const client = new SecretsManagerClient({ region: config.region });
+  try {
+    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: config.providerSecretArn }));
+    const parsed: unknown = JSON.parse(SecretString || '{}');
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    const out: Env = {};
+    for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string' && v !== '') out[k] = v;
+    return out;
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function createDeps(config: Config = loadConfig(), clock: Clock = systemClock): Promise<GatewayDeps> {
+  const secret = await providerSecret(config);
+  const store = createStore(config);
+  return {
+    config,
+    store,
+    providers: createProviders(providerInstances({ ...config.env, ...secret }, config.simulatorUrl)),
+    auth: new KeyAuthenticator(store.keys, clock, config.keyCacheMs),
+    clock,
+  };
+}
+
+/** Memoised: the first invocation builds, the rest reuse; a failed build is retried next time. */
+export function lazyDeps(build: () => Promise<GatewayDeps> = () => createDeps()): () => Promise<GatewayDeps> {
+  let pending: Promise<GatewayDeps> | undefined;
+  return () => {
+    pending ??= build().catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    });
+    return pending;
+  };
+}

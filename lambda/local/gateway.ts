@@ -1,0 +1,126 @@
+// Assembles the local gateway: embedded DynamoDB (dynalite) with the stack's tables, the provider
+// simulator for providers without credentials, a dev account and key, and the Lambda handlers behind
+// the local runtime. `npm start` (bin/local.ts) and the end-to-end tests both start it through here.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PROVIDER_INSTANCES, loadConfig, providerInstances, type Env } from '../config';
+import { createAccount, issueKey } from '../core/accounts';
+import { systemClock, type Clock } from '../core/clock';
+import type { GatewayDeps } from '../core/deps';
+import { hashApiKey } from '../core/keys';
+import type { KeyStore } from '../core/records';
+import { ensureTables } from '../store/bootstrap';
+import { startDynalite, type LocalDynamo } from './dynalite';
+import { installLambdaGlobals } from './lambda-stream';
+import { startLocalRuntime, type LocalRuntime } from './runtime';
+import { SIM_PROTOCOLS, startSimulator, type SimBehaviour, type Simulator } from './simulator';
+
+export interface LocalGatewayOptions {
+  port?: number;
+  /** Folder for dynalite's data and the dev key; omitted means everything lives in memory. */
+  dataDir?: string;
+  /** Use an already running DynamoDB endpoint (several gateway processes sharing one store). */
+  dynamoEndpoint?: string;
+  /** Provider credentials and settings; defaults to process.env. */
+  env?: Env;
+  clock?: Clock;
+  /** Pacing of simulated providers (e.g. a visible stream for humans); tests usually leave it unpaced. */
+  simulatorDefaults?: Partial<SimBehaviour>;
+  /** Use this simulator instead of starting one. */
+  simulatorUrl?: string;
+}
+
+export interface LocalGateway {
+  url: string;
+  baseUrl: string;
+  port: number;
+  /** The dev account's key (created on first start, reused after when dataDir is set). */
+  apiKey: string;
+  accountId: string;
+  adminToken: string;
+  dynamoEndpoint: string;
+  simulator?: Simulator;
+  simulatorUrl?: string;
+  /** Providers answered for real, and those the simulator stands in for. */
+  liveProviders: string[];
+  simulatedProviders: string[];
+  deps: GatewayDeps;
+  runtime: LocalRuntime;
+  close(): Promise<void>;
+}
+
+interface DevKeyFile {
+  accountId: string;
+  apiKey: string;
+  adminToken: string;
+}
+
+async function devCredentials(store: KeyStore, dataDir: string | undefined, clock: Clock): Promise<DevKeyFile> {
+  const file = dataDir ? join(dataDir, 'dev-key.json') : undefined;
+  if (file) {
+    const saved = await readFile(file, 'utf8').then((t) => JSON.parse(t) as DevKeyFile, () => undefined);
+    if (saved && (await store.getKeyByHash(hashApiKey(saved.apiKey)))?.status === 'active') return saved;
+  }
+  const account = await createAccount(store, { name: 'Local development', plan: 'enterprise' }, clock);
+  const { secret } = await issueKey(store, account.accountId, { label: 'dev' }, clock);
+  const creds = { accountId: account.accountId, apiKey: secret, adminToken: `opadm_${randomBytes(24).toString('base64url')}` };
+  // The dev key is the user's own local credential, like ~/.aws/credentials: readable by the owner only.
+  if (file) await writeFile(file, JSON.stringify(creds, null, 2), { mode: 0o600 });
+  return creds;
+}
+
+export async function startLocalGateway(options: LocalGatewayOptions = {}): Promise<LocalGateway> {
+  installLambdaGlobals();
+  const clock = options.clock ?? systemClock;
+  const env = options.env ?? process.env;
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+
+  let dynamo: LocalDynamo | undefined;
+  const dynamoEndpoint =
+    options.dynamoEndpoint ?? (dynamo = await startDynalite({ path: options.dataDir ? join(options.dataDir, 'dynamo') : undefined })).endpoint;
+
+  const live = providerInstances(env).map((p) => p.name);
+  const needsSimulator = PROVIDER_INSTANCES.some((p) => !live.includes(p.name));
+  let simulator: Simulator | undefined;
+  let simulatorUrl = options.simulatorUrl;
+  if (needsSimulator && !simulatorUrl) {
+    simulator = await startSimulator({ protocols: SIM_PROTOCOLS, defaults: options.simulatorDefaults });
+    simulatorUrl = simulator.url;
+  }
+
+  const config = loadConfig({ ...env, OP_DYNAMODB_ENDPOINT: dynamoEndpoint, OP_SIMULATOR_URL: simulatorUrl });
+  await ensureTables(config);
+  // Imported after the globals exist: the handler modules call awslambda.streamifyResponse at load time.
+  const { createDeps } = await import('../handlers/deps');
+  const { createChatHandler } = await import('../handlers/chat');
+  const deps = await createDeps(config, clock);
+  const creds = await devCredentials(deps.store.keys, options.dataDir, clock);
+  const adminToken = env.OP_ADMIN_TOKEN || creds.adminToken;
+
+  const runtime = await startLocalRuntime({
+    port: options.port,
+    chat: createChatHandler(async () => deps),
+    adminToken,
+  });
+  return {
+    url: runtime.url,
+    baseUrl: `${runtime.url}/v1`,
+    port: runtime.port,
+    apiKey: creds.apiKey,
+    accountId: creds.accountId,
+    adminToken,
+    dynamoEndpoint,
+    simulator,
+    simulatorUrl,
+    liveProviders: live,
+    simulatedProviders: PROVIDER_INSTANCES.map((p) => p.name).filter((n) => !live.includes(n)),
+    deps,
+    runtime,
+    async close() {
+      await runtime.close();
+      await simulator?.close();
+      await dynamo?.close();
+    },
+  };
+}

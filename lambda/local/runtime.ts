@@ -1,0 +1,200 @@
+// The local runtime: an HTTP server that turns requests into the events Lambda would get (function URL
+// payload 2.0 for /v1, API Gateway REST proxy events for /admin) and runs the very same handlers.
+// Streaming responses go through Lambda's prelude protocol (lambda-stream.ts) and are decoded back.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  Context,
+  LambdaFunctionURLEvent,
+  StreamifyHandler,
+} from 'aws-lambda';
+import { PreludeDecoder, responseStreamTo } from './lambda-stream';
+
+export type AdminHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface LocalRuntimeOptions {
+  port?: number;
+  host?: string;
+  chat: StreamifyHandler<LambdaFunctionURLEvent, void>;
+  admin?: AdminHandler;
+  /** Locally the admin API is authorised by this bearer token, standing in for API Gateway's IAM auth. */
+  adminToken?: string;
+}
+
+export interface LocalRuntime {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded)|text\/)/i;
+
+/** The peer address without the IPv4-mapped IPv6 prefix, as Lambda reports it. */
+function sourceIp(req: IncomingMessage): string {
+  const addr = req.socket.remoteAddress ?? '127.0.0.1';
+  return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
+}
+
+export function lambdaContext(functionName: string, timeoutMs = 900_000): Context {
+  const requestId = randomUUID();
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : v;
+  return out;
+}
+
+export function functionUrlEvent(req: IncomingMessage, body: Buffer): LambdaFunctionURLEvent {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const headers = flatHeaders(req);
+  const text = TEXT_TYPES.test(headers['content-type'] ?? '');
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: sourceIp(req), userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length ? (text ? body.toString('utf8') : body.toString('base64')) : undefined,
+    isBase64Encoded: body.length > 0 && !text,
+  };
+}
+
+/** Runs a streaming handler for one HTTP exchange, decoding Lambda's prelude protocol into `res`. */
+export async function invokeStreaming(
+  handler: StreamifyHandler<LambdaFunctionURLEvent, void>,
+  event: LambdaFunctionURLEvent,
+  res: ServerResponse,
+  functionName = 'op-chat',
+): Promise<void> {
+  const decoder = new PreludeDecoder(
+    (prelude) => {
+      res.writeHead(prelude.statusCode, prelude.headers);
+      res.flushHeaders();
+    },
+    (bytes) => res.write(bytes),
+  );
+  const stream = responseStreamTo({
+    write: (bytes, cb) => {
+      decoder.write(bytes);
+      cb();
+    },
+    end: () => res.end(),
+  });
+  res.on('close', () => {
+    if (!res.writableFinished) stream.destroy();
+  });
+  await handler(event, stream as unknown as awslambda.HttpResponseStream, lambdaContext(functionName));
+  if (!res.headersSent && !res.destroyed) {
+    res.writeHead(502, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: 'The function returned no response.', type: 'server_error', param: null, code: null } }));
+  }
+}
+
+function adminEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const headers = flatHeaders(req);
+  return {
+    resource: '/admin/{proxy+}',
+    path: url.pathname,
+    httpMethod: req.method ?? 'GET',
+    headers,
+    multiValueHeaders: {},
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: body.length ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      identity: { sourceIp: sourceIp(req), userArn: 'local-admin', caller: 'local-admin', user: 'local-admin' },
+    } as unknown as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, message: string, type: string, code: string | null): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { message, type, param: null, code } }));
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const path = new URL(req.url ?? '/', 'http://local').pathname;
+      if (path === '/admin' || path.startsWith('/admin/')) {
+        if (!options.admin) return sendJson(res, 404, 'The admin API is not enabled.', 'invalid_request_error', 'unknown_url');
+        if (!options.adminToken || req.headers.authorization !== `Bearer ${options.adminToken}`) {
+          return sendJson(res, 403, 'Missing or wrong admin token (OP_ADMIN_TOKEN).', 'invalid_request_error', 'forbidden');
+        }
+        const out = await options.admin(adminEvent(req, body), lambdaContext('op-admin', 30_000));
+        res.writeHead(out.statusCode, { 'content-type': 'application/json', ...(out.headers as Record<string, string> | undefined) });
+        res.end(out.body);
+        return;
+      }
+      await invokeStreaming(options.chat, functionUrlEvent(req, body), res);
+    })().catch((err: unknown) => {
+      console.error('local runtime: invocation failed', err);
+      if (!res.headersSent) sendJson(res, 502, 'The function failed.', 'server_error', null);
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
