@@ -1,6 +1,7 @@
 import { createOpenAIProvider } from './openai';
 import { createAnthropicProvider } from './anthropic';
 import { createGoogleProvider } from './google';
+import { createBedrockProvider } from './bedrock';
 import type { Provider, ProviderFactory, ProviderInstance, ProviderKind } from './provider';
 
 /** One factory per wire protocol; adding a provider means adding its folder and one line here. */
@@ -8,12 +9,8 @@ const FACTORIES: Record<ProviderKind, ProviderFactory> = {
   openai: createOpenAIProvider,
   anthropic: createAnthropicProvider,
   google: createGoogleProvider,
-  bedrock: notYet,
+  bedrock: createBedrockProvider,
 };
-
-function notYet(instance: ProviderInstance): Provider {
-  throw new Error(`no adapter for ${instance.kind}`);
-}
 
 /** Providers by instance name, as the catalog's routes refer to them. */
 export type ProviderRegistry = ReadonlyMap<string, Provider>;

@@ -29,6 +29,8 @@ export interface SimProtocol {
   /** Extra response headers (Bedrock's content type for event streams, for instance). */
   headers?: Record<string, string>;
   error(status: number, message: string): unknown;
+  /** Headers an error response needs beyond its body (the AWS SDK names Bedrock errors by x-amzn-errortype). */
+  errorHeaders?(status: number): Record<string, string>;
 }
 
 export class SimBadRequest extends Error {}

@@ -101,10 +101,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     try {
       body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
     } catch {
-      return sendJson(res, 400, protocol.error(400, 'request body is not valid JSON'));
+      return sendJson(res, 400, protocol.error(400, 'request body is not valid JSON'), protocol.errorHeaders?.(400));
     }
     const call = protocol.match(req.method ?? 'GET', `/${rest.join('/')}${url.search}`, body);
-    if (!call) return sendJson(res, 404, protocol.error(404, `unknown endpoint ${url.pathname}`));
+    if (!call) return sendJson(res, 404, protocol.error(404, `unknown endpoint ${url.pathname}`), protocol.errorHeaders?.(404));
 
     const s = statsOf(instance);
     s.requests++;
@@ -122,6 +122,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (fault) s.faults++;
     if (fault?.kind === 'status') {
       return sendJson(res, fault.status, protocol.error(fault.status, `simulated ${fault.status} from ${instance}`), {
+        ...protocol.errorHeaders?.(fault.status),
         ...(fault.status === 429 ? { 'retry-after': '1' } : {}),
       });
     }
@@ -131,7 +132,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     try {
       parsed = protocol.parse(call);
     } catch (err) {
-      if (err instanceof SimBadRequest) return sendJson(res, 400, protocol.error(400, err.message));
+      if (err instanceof SimBadRequest) return sendJson(res, 400, protocol.error(400, err.message), protocol.errorHeaders?.(400));
       throw err;
     }
     const result = answer(parsed);

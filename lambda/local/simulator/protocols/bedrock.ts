@@ -1,0 +1,169 @@
+// AWS Bedrock Converse and ConverseStream, as the AWS SDK speaks them: JSON requests, JSON answers, and
+// streams in AWS event-stream binary framing. The SDK names errors by the x-amzn-errortype header.
+// @smithy/core ships the codec that @smithy/eventstream-codec used to; it comes with the Bedrock client.
+import { EventStreamCodec } from '@smithy/core/event-streams';
+import { fromUtf8, toUtf8 } from '@smithy/core/serde';
+import type { SimAnswer, SimRequest } from '../answer';
+import type { SimCall, SimFrame, SimProtocol } from '../protocol';
+import { SimBadRequest } from '../protocol';
+
+interface Block {
+  text?: string;
+  image?: unknown;
+  toolUse?: { toolUseId?: string; name?: string; input?: unknown };
+  toolResult?: { toolUseId?: string; content?: Array<{ text?: string; json?: unknown }> };
+}
+
+interface ConverseBody {
+  messages?: Array<{ role?: string; content?: Block[] }>;
+  system?: Array<{ text?: string }>;
+  inferenceConfig?: { maxTokens?: number };
+  toolConfig?: { tools?: Array<{ toolSpec?: { name?: string; inputSchema?: { json?: Record<string, unknown> } } }> };
+}
+
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+/** The instruction a model would follow to answer in JSON, and the schema if one is quoted after it. */
+function jsonWanted(system: string): true | Record<string, unknown> | undefined {
+  if (!/respond with a single JSON object/i.test(system)) return undefined;
+  const schema = /JSON schema:\s*(\{.*\})\s*$/s.exec(system)?.[1];
+  if (!schema) return true;
+  try {
+    return JSON.parse(schema) as Record<string, unknown>;
+  } catch {
+    return true;
+  }
+}
+
+/** Rejects what Bedrock rejects, with its wording, so adapter mistakes show up locally. */
+function validate(b: ConverseBody): void {
+  const messages = b.messages;
+  if (!Array.isArray(messages) || messages.length === 0) throw new SimBadRequest('A conversation must start with a user message.');
+  messages.forEach((m, i) => {
+    if (m.role !== 'user' && m.role !== 'assistant') throw new SimBadRequest(`messages.${i}.role must be user or assistant`);
+    if (i === 0 && m.role !== 'user') throw new SimBadRequest('A conversation must start with a user message. Try again with a conversation that starts with a user message.');
+    if (i > 0 && messages[i - 1]!.role === m.role) {
+      throw new SimBadRequest('A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.');
+    }
+    if (!Array.isArray(m.content) || m.content.length === 0) throw new SimBadRequest(`The content field in the Message object at messages.${i} is empty.`);
+    m.content.forEach((c, j) => {
+      if (c.text !== undefined && c.text.trim() === '') {
+        throw new SimBadRequest(`The text field in the ContentBlock object at messages.${i}.content.${j} is blank. Add text to the text field, and try again.`);
+      }
+      if ((c.toolUse || c.toolResult) && !b.toolConfig) {
+        throw new SimBadRequest('The toolConfig field must be defined when using toolUse and toolResult content blocks.');
+      }
+    });
+  });
+  const max = b.inferenceConfig?.maxTokens;
+  if (max !== undefined && (!Number.isInteger(max) || max < 1)) throw new SimBadRequest('inferenceConfig.maxTokens must be at least 1');
+}
+
+function resultText(block: NonNullable<Block['toolResult']>): string {
+  return (block.content ?? []).map((c) => c.text ?? JSON.stringify(c.json ?? '')).join(' ');
+}
+
+const STOP_REASON: Record<SimAnswer['finish'], string> = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' };
+
+function usage(a: SimAnswer) {
+  return { inputTokens: a.promptTokens, outputTokens: a.completionTokens, totalTokens: a.promptTokens + a.completionTokens };
+}
+
+const toolUseId = (id: string) => `tooluse_${id.replace(/^call_/, '')}`;
+
+function frame(eventType: string, payload: unknown, token = false): SimFrame {
+  const data = codec.encode({
+    headers: {
+      ':event-type': { type: 'string', value: eventType },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: 'event' },
+    },
+    body: fromUtf8(JSON.stringify(payload)),
+  });
+  return { data, token };
+}
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'ValidationException',
+  403: 'AccessDeniedException',
+  404: 'ResourceNotFoundException',
+  408: 'ModelTimeoutException',
+  424: 'ModelErrorException',
+  429: 'ThrottlingException',
+  500: 'InternalServerException',
+  503: 'ServiceUnavailableException',
+};
+
+export const bedrockProtocol: SimProtocol = {
+  kind: 'bedrock',
+  streamContentType: 'application/vnd.amazon.eventstream',
+
+  match(method, path, body) {
+    const m = /^\/model\/([^/?]+)\/(converse|converse-stream)(\?.*)?$/.exec(path);
+    if (method !== 'POST' || !m) return undefined;
+    return { model: decodeURIComponent(m[1]!), stream: m[2] === 'converse-stream', body: body ?? {} };
+  },
+
+  parse(call): SimRequest {
+    const b = call.body as ConverseBody;
+    validate(b);
+    const system = (b.system ?? []).map((s) => s.text ?? '').join('\n');
+    const messages: SimRequest['messages'] = system ? [{ role: 'system', text: system }] : [];
+    for (const m of b.messages ?? []) {
+      const blocks = m.content ?? [];
+      for (const c of blocks) if (c.toolResult) messages.push({ role: 'tool', text: resultText(c.toolResult) });
+      const text = blocks
+        .map((c) => c.text ?? (c.toolUse ? JSON.stringify(c.toolUse.input ?? {}) : ''))
+        .filter(Boolean)
+        .join(' ');
+      if (text) messages.push({ role: m.role === 'assistant' ? 'assistant' : 'user', text });
+    }
+    return {
+      model: call.model,
+      messages,
+      tools: (b.toolConfig?.tools ?? []).map((t) => ({ name: t.toolSpec?.name ?? '', parameters: t.toolSpec?.inputSchema?.json })),
+      maxTokens: b.inferenceConfig?.maxTokens,
+      json: jsonWanted(system),
+    };
+  },
+
+  json(a) {
+    const content = a.toolCall
+      ? [{ toolUse: { toolUseId: toolUseId(a.toolCall.id), name: a.toolCall.name, input: JSON.parse(a.toolCall.arguments) as unknown } }]
+      : [{ text: a.pieces.join('') }];
+    return {
+      output: { message: { role: 'assistant', content } },
+      stopReason: STOP_REASON[a.finish],
+      usage: usage(a),
+      metrics: { latencyMs: 0 },
+    };
+  },
+
+  frames(a): SimFrame[] {
+    const frames: SimFrame[] = [frame('messageStart', { role: 'assistant' })];
+    if (a.toolCall) {
+      const args = a.toolCall.arguments;
+      const half = Math.ceil(args.length / 2);
+      const start = { toolUse: { toolUseId: toolUseId(a.toolCall.id), name: a.toolCall.name } };
+      frames.push(frame('contentBlockStart', { start, contentBlockIndex: 0 }, true));
+      for (const input of [args.slice(0, half), args.slice(half)]) {
+        frames.push(frame('contentBlockDelta', { delta: { toolUse: { input } }, contentBlockIndex: 0 }, true));
+      }
+    } else {
+      for (const text of a.pieces) frames.push(frame('contentBlockDelta', { delta: { text }, contentBlockIndex: 0 }, true));
+    }
+    frames.push(frame('contentBlockStop', { contentBlockIndex: 0 }));
+    frames.push(frame('messageStop', { stopReason: STOP_REASON[a.finish] }));
+    frames.push(frame('metadata', { usage: usage(a), metrics: { latencyMs: 0 } }));
+    return frames;
+  },
+
+  error(_status, message) {
+    return { message };
+  },
+
+  errorHeaders(status) {
+    const type = ERROR_TYPES[status] ?? (status >= 500 ? 'InternalServerException' : 'ValidationException');
+    return { 'x-amzn-errortype': type };
+  },
+};
