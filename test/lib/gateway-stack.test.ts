@@ -1,0 +1,251 @@
+import { readFileSync } from 'node:fs';
+import { App, Aspects, type CfnElement } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GatewayStack } from '../../lib/gateway-stack';
+import { TABLES } from '../../lambda/store/tables';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+interface Resource {
+  Type: string;
+  Properties?: Record<string, Json>;
+  DeletionPolicy?: string;
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: Json;
+}
+
+/** Intrinsics as readable strings: `${Logical.Attr}` for GetAtt, `${Logical}` for Ref, joins flattened. */
+function render(value: Json): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    if ('Ref' in value) return `\${${String(value.Ref)}}`;
+    const getAtt = value['Fn::GetAtt'];
+    if (Array.isArray(getAtt)) return `\${${getAtt.map(String).join('.')}}`;
+    const join = value['Fn::Join'];
+    if (Array.isArray(join) && Array.isArray(join[1])) return join[1].map(render).join(String(join[0]));
+  }
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
+
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+let stack: GatewayStack;
+let template: Template;
+let resources: Record<string, Resource>;
+const id = (construct: IConstruct): string => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+/** Every Allow statement attached to a role, as (action, rendered resource) pairs. */
+function grants(roleId: string): Array<{ action: string; resource: string }> {
+  const out: Array<{ action: string; resource: string }> = [];
+  for (const resource of Object.values(resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    const roles = list(resource.Properties?.Roles ?? []).map(render);
+    if (!roles.includes(`\${${roleId}}`)) continue;
+    const document = resource.Properties?.PolicyDocument as unknown as { Statement: Statement[] };
+    for (const statement of document.Statement) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of list(statement.Action))
+        for (const target of list(statement.Resource)) out.push({ action, resource: render(target) });
+    }
+  }
+  return out;
+}
+
+beforeAll(() => {
+  // The same context `cdk synth` reads, so the test sees the template that would be deployed.
+  const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  const app = new App({ context });
+  stack = new GatewayStack(app, 'Test');
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Record<string, Resource>;
+});
+
+describe('tables', () => {
+  it('builds exactly the tables lambda/store/tables.ts defines', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', TABLES.length);
+  });
+
+  it.each(TABLES)('$id: on-demand, pk/sk, TTL, indexes, recovery and retention as defined', (definition) => {
+    const table = resources[id(stack.tables.byId[definition.id])];
+    expect(table?.Type).toBe('AWS::DynamoDB::Table');
+    const props = table!.Properties!;
+    expect(props.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(props.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(props.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(props.TimeToLiveSpecification).toEqual({ AttributeName: definition.ttlAttribute, Enabled: true });
+    expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: definition.durable });
+    expect(table!.DeletionPolicy).toBe(definition.durable ? 'Retain' : 'Delete');
+    expect(props.GlobalSecondaryIndexes ?? []).toEqual(
+      definition.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+  });
+
+  it('keeps the keys and usage tables recoverable', () => {
+    for (const tableId of ['keys', 'usage'] as const) {
+      const table = resources[id(stack.tables.byId[tableId])]!;
+      expect(table.Properties!.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(table.DeletionPolicy).toBe('Retain');
+    }
+  });
+});
+
+describe('chat function', () => {
+  it('runs on arm64 with Node.js 22 or newer, 512 MB, 15 minutes, no tracing', () => {
+    const fn = resources[id(stack.chat.function)]!.Properties!;
+    expect(fn.Architectures).toEqual(['arm64']);
+    const major = Number(/^nodejs(\d+)\.x$/.exec(String(fn.Runtime))?.[1]);
+    expect(major).toBeGreaterThanOrEqual(22);
+    expect(fn.MemorySize).toBe(512);
+    expect(fn.Timeout).toBe(900);
+    expect(fn.TracingConfig).toBeUndefined();
+  });
+
+  it('gets table names and the secret ARN from the stack', () => {
+    const env = (resources[id(stack.chat.function)]!.Properties!.Environment as { Variables: Record<string, Json> })
+      .Variables;
+    expect(render(env.OP_KEYS_TABLE!)).toBe(`\${${id(stack.tables.byId.keys)}}`);
+    expect(render(env.OP_COUNTERS_TABLE!)).toBe(`\${${id(stack.tables.byId.counters)}}`);
+    expect(render(env.OP_USAGE_TABLE!)).toBe(`\${${id(stack.tables.byId.usage)}}`);
+    expect(render(env.OP_PROVIDER_SECRET_ARN!)).toBe(`\${${id(stack.providerSecret)}}`);
+    expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+  });
+
+  it('is reachable through a streaming function URL the gateway authenticates itself', () => {
+    template.resourceCountIs('AWS::Lambda::Url', 1);
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      InvokeMode: 'RESPONSE_STREAM',
+      TargetFunctionArn: { 'Fn::GetAtt': [id(stack.chat.function), 'Arn'] },
+      Cors: Match.objectLike({
+        AllowOrigins: ['*'],
+        AllowMethods: Match.arrayEquals(['POST', 'GET']),
+        AllowHeaders: Match.arrayEquals(['authorization', 'content-type']),
+      }),
+    });
+  });
+
+  it('may touch only its log group, the three tables, the provider secret and Bedrock invoke', () => {
+    const tableArns = TABLES.map((t) => `\${${id(stack.tables.byId[t.id])}.Arn}`);
+    const indexArns = TABLES.filter((t) => t.indexes.length > 0).map(
+      (t) => `\${${id(stack.tables.byId[t.id])}.Arn}/index/*`,
+    );
+    const bedrockArns = [
+      'arn:${AWS::Partition}:bedrock:*::foundation-model/*',
+      'arn:${AWS::Partition}:bedrock:*:${AWS::AccountId}:inference-profile/*',
+    ];
+    const all = grants(id(stack.chat.role));
+    expect(all.length).toBeGreaterThan(0);
+    for (const { action, resource } of all) {
+      expect(action, 'no service-wide wildcards').not.toMatch(/\*/);
+      expect(resource).not.toBe('*');
+      const [service] = action.split(':');
+      if (service === 'dynamodb') expect([...tableArns, ...indexArns]).toContain(resource);
+      else if (service === 'logs') expect(resource).toBe(`\${${id(stack.chat.logGroup)}.Arn}`);
+      else if (service === 'bedrock') expect(bedrockArns).toContain(resource);
+      else if (service === 'secretsmanager') expect(resource).toBe(`\${${id(stack.providerSecret)}}`);
+      else throw new Error(`unexpected grant ${action} on ${resource}`);
+    }
+    const actions = new Set(all.map((g) => g.action));
+    expect([...actions].filter((a) => a.startsWith('secretsmanager:'))).toEqual(['secretsmanager:GetSecretValue']);
+    expect([...actions].filter((a) => a.startsWith('bedrock:')).sort()).toEqual([
+      'bedrock:InvokeModel',
+      'bedrock:InvokeModelWithResponseStream',
+    ]);
+    for (const arn of [...tableArns, ...bedrockArns]) expect(all.map((g) => g.resource)).toContain(arn);
+    expect(actions).not.toContain('dynamodb:DeleteTable');
+  });
+
+  it('has no AWS managed policies on its role', () => {
+    expect(resources[id(stack.chat.role)]!.Properties!.ManagedPolicyArns).toBeUndefined();
+    expect(resources[id(stack.admin.role)]!.Properties!.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('admin API', () => {
+  it('requires IAM authorization on every method', () => {
+    const methods = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method');
+    expect(methods.length).toBeGreaterThanOrEqual(2);
+    for (const method of methods) {
+      if (method.Properties!.HttpMethod === 'OPTIONS') continue;
+      expect(method.Properties!.AuthorizationType).toBe('AWS_IAM');
+      expect(method.Properties!.RequestValidatorId).toBeDefined();
+    }
+  });
+
+  it('serves /admin and /admin/{proxy+} from the admin function', () => {
+    const paths = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::ApiGateway::Resource')
+      .map((r) => r.Properties!.PathPart);
+    expect(paths.sort()).toEqual(['admin', '{proxy+}']);
+    const integrations = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::ApiGateway::Method')
+      .map((r) => render((r.Properties!.Integration as { Uri: Json }).Uri));
+    for (const uri of integrations) expect(uri).toContain(`\${${id(stack.admin.function)}.Arn}`);
+  });
+
+  it('deploys a throttled, access-logged prod stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue(), DataTraceEnabled: false }),
+      ]),
+    });
+  });
+
+  it('lets the admin function reach the tables but neither Bedrock nor the provider secret', () => {
+    const all = grants(id(stack.admin.role));
+    const tableArns = TABLES.map((t) => `\${${id(stack.tables.byId[t.id])}.Arn}`);
+    for (const arn of tableArns) expect(all.map((g) => g.resource)).toContain(arn);
+    for (const { action, resource } of all) {
+      expect(action).toMatch(/^(dynamodb|logs):[A-Za-z]+$/);
+      expect(resource).not.toContain(id(stack.providerSecret));
+    }
+  });
+});
+
+describe('outputs', () => {
+  it('publishes the gateway base URL as the function URL plus v1', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: Json }>;
+    expect(render(outputs.GatewayBaseUrl!.Value)).toBe(
+      `\${${stack.getLogicalId(stack.chat.function.node.findChild('FunctionUrl').node.defaultChild as CfnElement)}.FunctionUrl}v1`,
+    );
+  });
+
+  it('publishes the admin URL, the secret ARN and the table names', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: Json }>;
+    expect(render(outputs.AdminApiUrl!.Value)).toMatch(/^https:\/\/.*\/\$\{.*prod.*\}\/$/);
+    expect(render(outputs.ProviderSecretArn!.Value)).toBe(`\${${id(stack.providerSecret)}}`);
+    expect(render(outputs.KeysTableName!.Value)).toBe(`\${${id(stack.tables.byId.keys)}}`);
+    expect(render(outputs.CountersTableName!.Value)).toBe(`\${${id(stack.tables.byId.counters)}}`);
+    expect(render(outputs.UsageTableName!.Value)).toBe(`\${${id(stack.tables.byId.usage)}}`);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('leaves no unsuppressed error or warning', () => {
+    const annotations = Annotations.fromStack(stack);
+    const format = (found: ReturnType<Annotations['findError']>) =>
+      found.map((m) => `${m.id}: ${String(m.entry.data)}`);
+    expect(format(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
+    expect(format(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
+  });
+});
