@@ -1,12 +1,16 @@
 // Stored records and the store ports the core depends on. The core never imports the AWS SDK: it receives
 // an implementation of these interfaces (lambda/store/ provides the one DynamoDB implementation).
 
+import type { Limits } from './plans';
+
 export type Plan = 'free' | 'pro' | 'enterprise';
 
 export interface AccountRecord {
   accountId: string;
   name: string;
   plan: Plan;
+  /** Enterprise only: limits that replace the plan defaults (null = unlimited). */
+  customLimits?: Partial<Limits>;
   /** ISO 8601. */
   createdAt: string;
 }

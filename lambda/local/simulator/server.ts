@@ -167,7 +167,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         tokens++;
       }
       if (gone) return;
-      res.write(frame.data);
+      // Wait until the frame is handed to the socket, so a cut that follows drops nothing already sent.
+      await new Promise<void>((resolve) => res.write(frame.data, () => resolve()));
     }
     res.end();
     s.completed++;
