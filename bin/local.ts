@@ -1,5 +1,5 @@
 // `npm start`: the gateway on this machine, with no AWS account and no provider keys needed.
-//   npm start -- --port 8787 --memory
+//   npm start -- --port 8787 [--memory | --data-dir DIR] [--dynamo-endpoint URL] [--simulator-url URL]
 import { parseArgs } from 'node:util';
 import { startLocalGateway } from '../lambda/local/gateway';
 
@@ -8,6 +8,9 @@ const { values } = parseArgs({
     port: { type: 'string' },
     'data-dir': { type: 'string' },
     memory: { type: 'boolean', default: false },
+    // Several gateway processes can share one store and one simulator (as Lambda instances share AWS).
+    'dynamo-endpoint': { type: 'string' },
+    'simulator-url': { type: 'string' },
   },
 });
 
@@ -20,6 +23,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const gateway = await startLocalGateway({
   port,
   dataDir: values.memory ? undefined : (values['data-dir'] ?? '.op-data'),
+  dynamoEndpoint: values['dynamo-endpoint'],
+  simulatorUrl: values['simulator-url'],
   // Humans watching a simulated stream should see it arrive token by token.
   simulatorDefaults: { ttftMs: 150, tokensPerSecond: 60 },
 });

@@ -70,7 +70,6 @@ export async function chatCompletion(body: string | undefined, ctx: RequestConte
       model: won.target.model.id,
       choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
       usage,
-      system_fingerprint: null,
       x_op_routing_used: won.target.model.id,
       x_op_latency_ms: latency,
     };
@@ -94,7 +93,6 @@ export async function chatCompletion(body: string | undefined, ctx: RequestConte
     object: 'chat.completion.chunk',
     created,
     model,
-    system_fingerprint: null,
     choices: choice ? [choice] : [],
     ...(request.include_usage ? { usage: usage ?? null } : {}),
   });

@@ -25,7 +25,12 @@ export function createChatHandler(getDeps: () => Promise<GatewayDeps>): Streamif
     } catch (err) {
       result = errorResult(err);
     }
-    await writeResult(responseStream, result, { requestId: req.requestId });
+    try {
+      await writeResult(responseStream, result, { requestId: req.requestId });
+    } catch (err) {
+      // A client that left mid-response is a normal end of the invocation, not a function error.
+      if (!disconnect.signal.aborted) throw err;
+    }
   });
 }
 
