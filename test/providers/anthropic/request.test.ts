@@ -2,16 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../../lambda/openai/errors';
 import type { ChatRequest } from '../../../lambda/openai/types';
 import { toAnthropicBody } from '../../../lambda/providers/anthropic';
-import type { UpstreamCall } from '../../../lambda/providers/provider';
+import { upstreamCall } from '../../helpers/provider';
 
-function call(request: Partial<ChatRequest>, maxTokens = 512): UpstreamCall {
-  return {
-    request: { model: 'claude-x', messages: [], stream: false, include_usage: false, ...request },
-    upstreamModel: 'claude-sonnet-4-5',
-    maxTokens,
-    signal: new AbortController().signal,
-  };
-}
+const call = (request: Partial<ChatRequest>, maxTokens = 512) =>
+  upstreamCall({ model: 'claude-x', ...request }, { upstreamModel: 'claude-sonnet-4-5', maxTokens });
 
 describe('toAnthropicBody', () => {
   it('hoists system and developer messages into the top-level system and always sends max_tokens', () => {

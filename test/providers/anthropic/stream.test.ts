@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../lambda/openai/errors';
 import { decodeSse } from '../../../lambda/openai/sse';
-import type { StreamPiece } from '../../../lambda/openai/types';
 import { fromAnthropicEvents } from '../../../lambda/providers/anthropic';
+import { collect as collectAll, rejection } from '../../helpers/provider';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/anthropic/${name}`, import.meta.url), 'utf8');
 
@@ -13,20 +13,8 @@ async function* bytes(text: string, size = 7): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);
 }
 
-async function collect(text: string): Promise<StreamPiece[]> {
-  const out: StreamPiece[] = [];
-  for await (const piece of fromAnthropicEvents(decodeSse(bytes(text)), 'anthropic')) out.push(piece);
-  return out;
-}
-
-async function failure(text: string): Promise<unknown> {
-  try {
-    await collect(text);
-  } catch (err) {
-    return err;
-  }
-  throw new Error('the stream did not fail');
-}
+const collect = (text: string) => collectAll(fromAnthropicEvents(decodeSse(bytes(text)), 'anthropic'));
+const failure = (text: string) => rejection(collect(text));
 
 describe('fromAnthropicEvents (documented streams)', () => {
   it('translates the basic text stream, ending with the finish reason and then the usage', async () => {

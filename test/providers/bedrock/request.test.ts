@@ -3,18 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../../lambda/openai/errors';
 import type { ChatRequest } from '../../../lambda/openai/types';
 import { toConverseInput } from '../../../lambda/providers/bedrock/request';
-import type { UpstreamCall } from '../../../lambda/providers/provider';
+import { upstreamCall } from '../../helpers/provider';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/bedrock/${name}`, import.meta.url), 'utf8'));
 
-function call(request: Partial<ChatRequest>, upstreamModel = 'amazon.nova-lite-v1:0', maxTokens = 512): UpstreamCall {
-  return {
-    request: { model: 'x', messages: [{ role: 'user', content: 'Hi' }], stream: false, include_usage: false, ...request },
-    upstreamModel,
-    maxTokens,
-    signal: new AbortController().signal,
-  };
-}
+const call = (request: Partial<ChatRequest>, upstreamModel = 'amazon.nova-lite-v1:0', maxTokens = 512) =>
+  upstreamCall({ model: 'x', messages: [{ role: 'user', content: 'Hi' }], ...request }, { upstreamModel, maxTokens });
 
 function thrown(fn: () => unknown): unknown {
   try {

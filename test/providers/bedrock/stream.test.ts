@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../lambda/openai/errors';
 import type { StreamPiece } from '../../../lambda/openai/types';
 import { fromConverseStream } from '../../../lambda/providers/bedrock/stream';
+import { collect as collectAll } from '../../helpers/provider';
 
 const events = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../fixtures/bedrock/${name}`, import.meta.url), 'utf8')) as ConverseStreamOutput[];
@@ -16,11 +17,7 @@ async function* sdk(list: ConverseStreamOutput[], failure?: Error): AsyncGenerat
 
 const signal = new AbortController().signal;
 
-async function collect(list: AsyncIterable<ConverseStreamOutput>): Promise<StreamPiece[]> {
-  const out: StreamPiece[] = [];
-  for await (const piece of fromConverseStream(list, signal, 'bedrock')) out.push(piece);
-  return out;
-}
+const collect = (list: AsyncIterable<ConverseStreamOutput>) => collectAll(fromConverseStream(list, signal, 'bedrock'));
 
 async function failure(list: AsyncIterable<ConverseStreamOutput>): Promise<UpstreamError> {
   const pieces: StreamPiece[] = [];

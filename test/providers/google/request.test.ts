@@ -2,16 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../lambda/openai/errors';
 import type { ChatRequest } from '../../../lambda/openai/types';
 import { toGeminiRequest } from '../../../lambda/providers/google';
-import type { UpstreamCall } from '../../../lambda/providers/provider';
+import { upstreamCall } from '../../helpers/provider';
 
-function call(request: Partial<ChatRequest>, maxTokens = 256): UpstreamCall {
-  return {
-    request: { model: 'gemini-2.5-flash', messages: [], stream: false, include_usage: false, ...request },
-    upstreamModel: 'gemini-2.5-flash',
-    maxTokens,
-    signal: new AbortController().signal,
-  };
-}
+const call = (request: Partial<ChatRequest>, maxTokens = 256) =>
+  upstreamCall({ model: 'gemini-2.5-flash', ...request }, { upstreamModel: 'gemini-2.5-flash', maxTokens });
 
 describe('toGeminiRequest', () => {
   it('moves system and developer messages into systemInstruction and renames assistant to model', () => {

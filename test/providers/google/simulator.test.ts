@@ -1,35 +1,19 @@
 // The Google adapter against the simulator's Gemini protocol, over real HTTP on loopback.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SIM_PROTOCOLS, startSimulator, type Simulator } from '../../../lambda/local/simulator';
+import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../lambda/openai/errors';
 import type { ChatRequest, StreamPiece } from '../../../lambda/openai/types';
 import { createGoogleProvider } from '../../../lambda/providers/google';
-import type { Provider, UpstreamCall } from '../../../lambda/providers/provider';
+import { collect, upstreamCall, withSimulator } from '../../helpers/provider';
 
-let sim: Simulator;
-let google: Provider;
+const env = withSimulator((sim) =>
+  createGoogleProvider({ name: 'google', kind: 'google', baseUrl: `${sim.url}/google`, apiKey: 'sim', live: false }),
+);
 
-beforeAll(async () => {
-  sim = await startSimulator({ protocols: SIM_PROTOCOLS });
-  google = createGoogleProvider({ name: 'google', kind: 'google', baseUrl: `${sim.url}/google`, apiKey: 'sim', live: false });
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
-
-function call(request: Partial<ChatRequest>, signal = new AbortController().signal, maxTokens = 200): UpstreamCall {
-  return {
-    request: { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Tell me about the sea' }], stream: false, include_usage: true, ...request },
-    upstreamModel: 'gemini-2.5-flash',
-    maxTokens,
-    signal,
-  };
-}
-
-async function collect(source: AsyncIterable<StreamPiece>): Promise<StreamPiece[]> {
-  const pieces: StreamPiece[] = [];
-  for await (const piece of source) pieces.push(piece);
-  return pieces;
-}
+const call = (request: Partial<ChatRequest>, signal?: AbortSignal, maxTokens = 200) =>
+  upstreamCall(
+    { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Tell me about the sea' }], include_usage: true, ...request },
+    { upstreamModel: 'gemini-2.5-flash', maxTokens, signal },
+  );
 
 const contentOf = (pieces: StreamPiece[]) => pieces.map((p) => p.delta?.content ?? '').join('');
 
@@ -45,11 +29,11 @@ const weatherTool = {
 
 describe('google adapter against the simulator', () => {
   it('answers with text, streamed and not, with the same text and the same usage', async () => {
-    const whole = await google.complete(call({}));
+    const whole = await env.provider.complete(call({}));
     expect(whole.message.content).toMatch(/^Simulated gemini-2\.5-flash reply to: Tell me about the sea\./);
     expect(whole.finishReason).toBe('stop');
 
-    const pieces = await collect(google.stream(call({ stream: true })));
+    const pieces = await collect(env.provider.stream(call({ stream: true })));
     expect(contentOf(pieces)).toBe(whole.message.content);
     expect(pieces.filter((p) => p.delta?.content).length).toBeGreaterThan(3);
     expect(pieces.at(-2)).toEqual({ finishReason: 'stop' });
@@ -59,10 +43,10 @@ describe('google adapter against the simulator', () => {
   });
 
   it('sends the system prompt and the token cap to the v1beta endpoint', async () => {
-    const result = await google.complete(call({ messages: [{ role: 'system', content: 'Be terse' }, { role: 'user', content: 'Hello there friend' }] }, undefined, 3));
+    const result = await env.provider.complete(call({ messages: [{ role: 'system', content: 'Be terse' }, { role: 'user', content: 'Hello there friend' }] }, undefined, 3));
     expect(result.finishReason).toBe('length');
     expect(result.usage.completion_tokens).toBe(3);
-    expect(sim.stats('google').lastBody).toMatchObject({
+    expect(env.sim.stats('google').lastBody).toMatchObject({
       systemInstruction: { parts: [{ text: 'Be terse' }] },
       contents: [{ role: 'user', parts: [{ text: 'Hello there friend' }] }],
       generationConfig: { maxOutputTokens: 3 },
@@ -71,7 +55,7 @@ describe('google adapter against the simulator', () => {
 
   it('calls a tool it is offered and asked for, streamed and not', async () => {
     const request = { messages: [{ role: 'user' as const, content: 'Use get_weather for Paris' }], tools: [weatherTool] };
-    const whole = await google.complete(call(request));
+    const whole = await env.provider.complete(call(request));
     expect(whole.finishReason).toBe('tool_calls');
     expect(whole.message.content).toBeNull();
     expect(whole.message.tool_calls).toHaveLength(1);
@@ -79,14 +63,14 @@ describe('google adapter against the simulator', () => {
     expect(toolCall).toMatchObject({ id: 'call_0_get_weather', type: 'function', function: { name: 'get_weather' } });
     expect(Object.keys(JSON.parse(toolCall?.function.arguments ?? '') as object)).toEqual(['city']);
 
-    const pieces = await collect(google.stream(call({ ...request, stream: true })));
+    const pieces = await collect(env.provider.stream(call({ ...request, stream: true })));
     expect(pieces[0]?.delta?.tool_calls).toEqual([{ index: 0, ...toolCall }]);
     expect(pieces.at(-2)).toEqual({ finishReason: 'tool_calls' });
     expect(pieces.at(-1)).toEqual({ usage: whole.usage });
   });
 
   it('is checked by a simulator that, like Gemini, refuses schemas with additionalProperties', async () => {
-    const res = await fetch(`${sim.url}/google/v1beta/models/gemini-2.5-flash:generateContent`, {
+    const res = await fetch(`${env.sim.url}/google/v1beta/models/gemini-2.5-flash:generateContent`, {
       method: 'POST',
       body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Use get_weather' }] }], tools: [{ functionDeclarations: [weatherTool.function] }] }),
     });
@@ -95,7 +79,7 @@ describe('google adapter against the simulator', () => {
   });
 
   it('sends a tool result back under the function name the tool call had', async () => {
-    const result = await google.complete(
+    const result = await env.provider.complete(
       call({
         tools: [weatherTool],
         messages: [
@@ -106,33 +90,33 @@ describe('google adapter against the simulator', () => {
       }),
     );
     expect(result.message.content).toBe('The tool returned: sunny and 21C');
-    expect(sim.stats('google').lastBody).toMatchObject({
+    expect(env.sim.stats('google').lastBody).toMatchObject({
       contents: [{ role: 'user' }, { role: 'model' }, { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { content: 'sunny and 21C' } } }] }],
     });
   });
 
   it.each([503, 429])('reports a %i as a retryable UpstreamError, streamed and not', async (status) => {
-    sim.configure('google', { fault: { kind: 'status', status, times: 2 } });
-    const whole = await google.complete(call({})).catch((err: unknown) => err);
+    env.sim.configure('google', { fault: { kind: 'status', status, times: 2 } });
+    const whole = await env.provider.complete(call({})).catch((err: unknown) => err);
     expect(whole).toBeInstanceOf(UpstreamError);
     expect(whole).toMatchObject({ retryable: true, upstream: status, message: expect.stringContaining(status === 429 ? 'RESOURCE_EXHAUSTED' : 'UNAVAILABLE') });
-    const streamed = await collect(google.stream(call({ stream: true }))).catch((err: unknown) => err);
+    const streamed = await collect(env.provider.stream(call({ stream: true }))).catch((err: unknown) => err);
     expect(streamed).toMatchObject({ retryable: true, upstream: status });
   });
 
   it('reports a 400 as an UpstreamError that is not retried', async () => {
-    sim.configure('google', { fault: { kind: 'status', status: 400, times: 1 } });
-    const error = await google.complete(call({})).catch((err: unknown) => err);
+    env.sim.configure('google', { fault: { kind: 'status', status: 400, times: 1 } });
+    const error = await env.provider.complete(call({})).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ retryable: false, status: 400, message: expect.stringContaining('INVALID_ARGUMENT') });
   });
 
   it('turns a stream cut after two tokens into an UpstreamError, with no finish and no usage', async () => {
-    const full = (await google.complete(call({}))).message.content ?? '';
-    sim.configure('google', { fault: { kind: 'cut', afterTokens: 2, times: 1 } });
+    const full = (await env.provider.complete(call({}))).message.content ?? '';
+    env.sim.configure('google', { fault: { kind: 'cut', afterTokens: 2, times: 1 } });
     const pieces: StreamPiece[] = [];
     const error = await (async () => {
-      for await (const piece of google.stream(call({ stream: true }))) pieces.push(piece);
+      for await (const piece of env.provider.stream(call({ stream: true }))) pieces.push(piece);
     })().catch((err: unknown) => err);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ retryable: true });
@@ -144,18 +128,18 @@ describe('google adapter against the simulator', () => {
   });
 
   it('stops reading when the caller aborts, and the upstream sees the client go away', async () => {
-    sim.configure('google', { tokensPerSecond: 20 });
+    env.sim.configure('google', { tokensPerSecond: 20 });
     const controller = new AbortController();
     const pieces: StreamPiece[] = [];
     const error = await (async () => {
-      for await (const piece of google.stream(call({ stream: true }, controller.signal))) {
+      for await (const piece of env.provider.stream(call({ stream: true }, controller.signal))) {
         pieces.push(piece);
         controller.abort();
       }
     })().catch((err: unknown) => err);
     expect((error as Error).name).toBe('AbortError');
     expect(pieces).toHaveLength(1);
-    await expect.poll(() => sim.stats('google').aborted).toBe(1);
-    expect(sim.stats('google').completed).toBe(0);
+    await expect.poll(() => env.sim.stats('google').aborted).toBe(1);
+    expect(env.sim.stats('google').completed).toBe(0);
   });
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../lambda/openai/errors';
-import type { StreamPiece } from '../../../lambda/openai/types';
 import { fromGeminiStream } from '../../../lambda/providers/google';
+import { collect as collectAll } from '../../helpers/provider';
 
 const encoder = new TextEncoder();
 
@@ -14,11 +14,7 @@ async function* bytesOf(text: string, size = 7): AsyncGenerator<Uint8Array> {
 
 const sse = (...chunks: unknown[]) => chunks.map((c) => `data: ${JSON.stringify(c)}\r\n\r\n`).join('');
 
-async function collect(text: string): Promise<StreamPiece[]> {
-  const pieces: StreamPiece[] = [];
-  for await (const piece of fromGeminiStream(bytesOf(text), 'google')) pieces.push(piece);
-  return pieces;
-}
+const collect = (text: string) => collectAll(fromGeminiStream(bytesOf(text), 'google'));
 
 describe('fromGeminiStream', () => {
   it('turns the documented SSE sequence into content pieces, a finish piece and the final usage last', async () => {
