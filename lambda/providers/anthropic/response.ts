@@ -1,5 +1,6 @@
 // Anthropic Messages response -> envelope-free OpenAI completion result.
 import type { CompletionResult, FinishReason, ToolCall, Usage } from '../../openai/types';
+import { assistantMessage, contentOf } from '../message';
 import type { AnthropicUsage, ErrorBody, MessagesResponse, ResponseBlock, StopReason, TextBlock, ToolUseBlock } from './wire';
 
 export function finishReason(stop: StopReason | null | undefined): FinishReason {
@@ -36,12 +37,7 @@ export function fromAnthropicMessage(body: MessagesResponse): CompletionResult {
     function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) },
   }));
   return {
-    message: {
-      role: 'assistant',
-      content: text || toolCalls.length === 0 ? text : null,
-      refusal: null,
-      ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
-    },
+    message: assistantMessage(contentOf(text, toolCalls), toolCalls),
     finishReason: finishReason(body.stop_reason),
     usage: usageOf(promptTokens(body.usage), body.usage?.output_tokens ?? 0),
   };

@@ -1,6 +1,7 @@
 // Bedrock Converse output -> envelope-free OpenAI completion.
 import type { ConverseCommandOutput, StopReason, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
 import type { CompletionResult, FinishReason, ToolCall, Usage } from '../../openai/types';
+import { assistantMessage, contentOf } from '../message';
 
 /** Converse stop reasons in OpenAI's terms. Malformed output still ended the turn, so it reads as 'stop'. */
 export function finishReason(reason: StopReason | string | undefined): FinishReason {
@@ -40,12 +41,7 @@ export function fromConverseOutput(output: Pick<ConverseCommandOutput, 'output' 
     }
   }
   return {
-    message: {
-      role: 'assistant',
-      content: text || toolCalls.length === 0 ? text : null,
-      refusal: null,
-      ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
-    },
+    message: assistantMessage(contentOf(text, toolCalls), toolCalls),
     finishReason: finishReason(output.stopReason),
     usage: toUsage(output.usage),
   };

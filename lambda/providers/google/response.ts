@@ -1,6 +1,7 @@
 // Gemini GenerateContentResponse -> envelope-free OpenAI result, shared by the whole and the streamed answer.
 import { UpstreamError } from '../../openai/errors';
 import type { CompletionResult, FinishReason, ToolCall, Usage } from '../../openai/types';
+import { assistantMessage, contentOf } from '../message';
 import { toolCallId } from './request';
 import type { GeminiCandidate, GeminiErrorBody, GeminiPart, GeminiResponse, GeminiUsageMetadata } from './wire';
 
@@ -45,7 +46,7 @@ export function fromGeminiResponse(body: GeminiResponse, provider: string): Comp
   if (!candidate) {
     // A blocked prompt comes back as 200 with feedback and no candidates.
     if (body.promptFeedback?.blockReason) {
-      return { message: { role: 'assistant', content: null, refusal: null }, finishReason: 'content_filter', usage: toUsage(body.usageMetadata) };
+      return { message: assistantMessage(null, []), finishReason: 'content_filter', usage: toUsage(body.usageMetadata) };
     }
     throw new UpstreamError(`${provider} returned no candidates`, 502);
   }
@@ -53,12 +54,8 @@ export function fromGeminiResponse(body: GeminiResponse, provider: string): Comp
   const text = answerText(parts);
   const calls = toolCalls(parts);
   return {
-    message: {
-      role: 'assistant',
-      content: text === '' && (calls.length > 0 || parts.length === 0) ? null : text,
-      refusal: null,
-      ...(calls.length > 0 && { tool_calls: calls }),
-    },
+    // A candidate without parts said nothing at all, which is null content rather than an empty answer.
+    message: assistantMessage(parts.length === 0 ? null : contentOf(text, calls), calls),
     finishReason: finishReason(candidate.finishReason ?? 'STOP', calls.length > 0),
     usage: toUsage(body.usageMetadata),
   };

@@ -3,6 +3,7 @@
 import type { ChatCompletion, ChatRequest, CompletionResult, StreamPiece, ChatCompletionChunk } from '../../openai/types';
 import { decodeSse } from '../../openai/sse';
 import { bodyBytes, postJson, readJson, streamCut } from '../http';
+import { assistantMessage } from '../message';
 import type { Provider, ProviderInstance, UpstreamCall } from '../provider';
 
 /** The request OpenAI expects; the gateway's extensions (routing) and resolved fields are translated. */
@@ -34,7 +35,8 @@ export function fromOpenAICompletion(body: ChatCompletion): CompletionResult {
   if (!choice) throw new Error('upstream completion has no choices');
   const { role: _role, content, tool_calls } = choice.message;
   return {
-    message: { role: 'assistant', content: content ?? null, refusal: null, ...(tool_calls?.length ? { tool_calls } : {}) },
+    // Passed through as the host sent it: some compatible hosts send '' beside tool calls, and that stays ''.
+    message: assistantMessage(content ?? null, tool_calls ?? []),
     finishReason: choice.finish_reason,
     usage: {
       prompt_tokens: body.usage.prompt_tokens,
