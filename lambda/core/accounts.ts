@@ -21,12 +21,22 @@ export interface IssuedKey {
   record: KeyRecord;
 }
 
-export async function issueKey(
-  store: KeyStore,
-  accountId: string,
-  input: { label?: string; expiresAt?: string; ipAllowlist?: string[] },
-  clock: Clock,
-): Promise<IssuedKey> {
+export interface KeyOptions {
+  label?: string;
+  expiresAt?: string;
+  ipAllowlist?: string[];
+  /** The key this one replaces (rotation). */
+  replaces?: string;
+}
+
+export async function issueKey(store: KeyStore, accountId: string, input: KeyOptions, clock: Clock): Promise<IssuedKey> {
+  const issued = newKey(accountId, input, clock);
+  await store.putKey(issued.record);
+  return issued;
+}
+
+/** A fresh secret and its record, not yet stored (callers that audit first store it themselves). */
+export function newKey(accountId: string, input: KeyOptions, clock: Clock): IssuedKey {
   const secret = generateApiKey();
   const record: KeyRecord = {
     keyId: newKeyId(),
@@ -38,7 +48,7 @@ export async function issueKey(
     createdAt: new Date(clock.now()).toISOString(),
     ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
     ...(input.ipAllowlist?.length ? { ipAllowlist: input.ipAllowlist } : {}),
+    ...(input.replaces ? { replaces: input.replaces } : {}),
   };
-  await store.putKey(record);
   return { secret, record };
 }

@@ -13,6 +13,7 @@ export interface AccountRecord {
   customLimits?: Partial<Limits>;
   /** ISO 8601. */
   createdAt: string;
+  updatedAt?: string;
 }
 
 export interface KeyRecord {
@@ -31,15 +32,63 @@ export interface KeyRecord {
   expiresAt?: string;
   /** IPv4/IPv6 CIDRs; absent or empty means any address. */
   ipAllowlist?: string[];
+  updatedAt?: string;
+  revokedAt?: string;
+  /** Rotation links: the key this one replaced, and the key that replaced this one. */
+  replaces?: string;
+  replacedBy?: string;
+}
+
+/** One page of a listing; `next` is an opaque cursor for the following page, absent on the last. */
+export interface Page<T> {
+  items: T[];
+  next?: string;
 }
 
 export interface KeyStore {
   getKeyByHash(hash: string): Promise<KeyRecord | undefined>;
+  getKeyById(keyId: string): Promise<KeyRecord | undefined>;
+  /** Every key of the account, revoked ones included, oldest first. */
+  listKeys(accountId: string): Promise<KeyRecord[]>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
+  /** Oldest first. Throws InvalidCursorError for a cursor this store did not hand out. */
+  listAccounts(page: { limit: number; after?: string }): Promise<Page<AccountRecord>>;
   putAccount(account: AccountRecord): Promise<void>;
+  /** Replaces an existing account; false if it no longer exists (nothing written). */
+  updateAccount(account: AccountRecord): Promise<boolean>;
+  deleteAccount(accountId: string): Promise<void>;
   putKey(key: KeyRecord): Promise<void>;
+  /** Replaces an existing key; false if it does not exist (nothing written). */
+  updateKey(key: KeyRecord): Promise<boolean>;
+  /** Sets lastUsedAt only, and only on a key that exists. */
+  touchKey(hash: string, lastUsedAt: string): Promise<void>;
 }
+
+/** Who changed what, when. Never holds a secret: ids, field names and non-secret values only. */
+export interface AuditEntry {
+  /** ISO 8601. */
+  at: string;
+  /** The caller's IAM ARN, or "local-admin". */
+  actor: string;
+  action: 'account.create' | 'account.update' | 'account.delete' | 'key.create' | 'key.update' | 'key.rotate' | 'key.revoke';
+  accountId: string;
+  keyId?: string;
+  /** For key.rotate: the replacement. */
+  newKeyId?: string;
+  /** Names of the fields a create or update set. */
+  fields?: string[];
+  requestId?: string;
+}
+
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  /** One UTC day ("2026-01-15"), oldest first. */
+  listDay(day: string): Promise<AuditEntry[]>;
+}
+
+export class InvalidCursorError extends Error {}
 
 export interface Store {
   keys: KeyStore;
+  audit: AuditLog;
 }

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config';
 import type { Store } from '../core/records';
+import { DynamoAuditLog } from './audit-log';
 import { DynamoKeyStore } from './key-store';
 
 export function createDocumentClient(config: Pick<Config, 'dynamoEndpoint' | 'region'>): DynamoDBDocumentClient {
@@ -22,5 +23,6 @@ export function createStore(config: Pick<Config, 'dynamoEndpoint' | 'region' | '
   const doc = createDocumentClient(config);
   return {
     keys: new DynamoKeyStore(doc, config.tables.keys),
+    audit: new DynamoAuditLog(doc, config.tables.keys),
   };
 }

@@ -1,0 +1,44 @@
+// The admin audit log in the keys table: pk "AUDIT#<yyyy-mm-dd>" (UTC day of the change), sk
+// "<ISO time>#<random>" so one day reads back in order with a single Query. Entries carry no TTL: the trail
+// is small (admin changes only) and outlives the access logs on purpose.
+import { randomBytes } from 'node:crypto';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry, AuditLog } from '../core/records';
+import { strip } from './key-store';
+
+export const auditPk = (day: string) => `AUDIT#${day}`;
+
+export class DynamoAuditLog implements AuditLog {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: auditPk(entry.at.slice(0, 10)), sk: `${entry.at}#${randomBytes(6).toString('hex')}`, ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async listDay(day: string): Promise<AuditEntry[]> {
+    const out: AuditEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': auditPk(day) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(strip<AuditEntry>(item) as AuditEntry);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+}
