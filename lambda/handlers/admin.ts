@@ -1,8 +1,49 @@
-// Placeholder until the admin API lands: every route answers 404 in the OpenAI error shape.
-import type { APIGatewayProxyHandler } from 'aws-lambda';
+// The admin Lambda behind the IAM-authorized REST API (and, locally, behind the admin token). Thin: event
+// to request, dispatch, JSON out; errors rendered by the middleware in admin-http.ts.
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { loadConfig } from '../config';
+import type { AdminContext } from '../core/admin/context';
+import { systemClock, type Clock } from '../core/clock';
+import type { Store } from '../core/records';
+import { createStore } from '../store/dynamo';
+import { fromProxyEvent, renderErrors, toProxyResult } from './admin-http';
+import { serveAdmin } from './admin-routes';
 
-export const handler: APIGatewayProxyHandler = async () => ({
-  statusCode: 404,
-  headers: { 'content-type': 'application/json' },
-  body: '{"error":{"message":"not found","type":"invalid_request_error","param":null,"code":null}}',
-});
+export interface AdminDeps {
+  store: Store;
+  clock: Clock;
+}
+
+export type AdminLambda = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export function createAdminHandler(getDeps: () => Promise<AdminDeps>): AdminLambda {
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(renderErrors())
+    .handler(async (event, context) => {
+      const req = fromProxyEvent(event, context.awsRequestId);
+      const deps = await getDeps();
+      const ctx: AdminContext = {
+        store: deps.store,
+        clock: deps.clock,
+        // API Gateway has verified the SigV4 signature; this is the principal it belongs to.
+        actor: event.requestContext?.identity?.userArn ?? 'unknown',
+        requestId: context.awsRequestId,
+      };
+      const body = await serveAdmin(req, ctx);
+      return toProxyResult({ kind: 'json', status: 200, headers: {}, body }, context.awsRequestId);
+    });
+  return (event, context) => handler(event, context);
+}
+
+/** Once per instance; a failed build is retried on the next invocation. */
+function lazy(build: () => Promise<AdminDeps>): () => Promise<AdminDeps> {
+  let pending: Promise<AdminDeps> | undefined;
+  return () =>
+    (pending ??= build().catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    }));
+}
+
+export const handler = createAdminHandler(lazy(async () => ({ store: createStore(loadConfig()), clock: systemClock })));

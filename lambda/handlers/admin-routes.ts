@@ -1,0 +1,88 @@
+// The /admin routes: which service serves which method and path. No logic beyond dispatch and parsing.
+import { MethodNotAllowedError, NotFoundError } from '../openai/errors';
+import * as accounts from '../core/admin/account-service';
+import type { AdminContext } from '../core/admin/context';
+import * as keys from '../core/admin/key-service';
+import * as parse from '../core/admin/validation';
+import { requireKey } from '../core/admin/context';
+import { keyView } from '../core/admin/views';
+import type { HttpRequest } from './http';
+
+type Handler = (req: HttpRequest, ctx: AdminContext, id: string) => Promise<unknown>;
+
+interface Route {
+  pattern: RegExp;
+  methods: Record<string, Handler>;
+}
+
+const now = (ctx: AdminContext) => ctx.clock.now();
+
+const ROUTES: readonly Route[] = [
+  {
+    pattern: /^\/admin\/accounts$/,
+    methods: {
+      POST: (req, ctx) => accounts.createAccount(ctx, parse.parseAccountInput(req.body)),
+      GET: (req, ctx) => {
+        parse.parseEmptyBody(req.body);
+        return accounts.listAccounts(ctx, parse.parseListQuery(req.query));
+      },
+    },
+  },
+  {
+    pattern: /^\/admin\/accounts\/([^/]+)$/,
+    methods: {
+      GET: (req, ctx, id) => {
+        parse.parseEmptyBody(req.body);
+        return accounts.showAccount(ctx, id);
+      },
+      PATCH: (req, ctx, id) => accounts.updateAccount(ctx, id, parse.parseAccountPatch(req.body)),
+      DELETE: (req, ctx, id) => {
+        parse.parseEmptyBody(req.body);
+        return accounts.deleteAccount(ctx, id);
+      },
+    },
+  },
+  {
+    pattern: /^\/admin\/accounts\/([^/]+)\/keys$/,
+    methods: {
+      POST: (req, ctx, id) => keys.createKey(ctx, id, parse.parseKeyInput(req.body, now(ctx))),
+      GET: (req, ctx, id) => {
+        parse.parseEmptyBody(req.body);
+        return keys.listKeys(ctx, id);
+      },
+    },
+  },
+  {
+    pattern: /^\/admin\/keys\/([^/]+)$/,
+    methods: {
+      GET: async (req, ctx, id) => {
+        parse.parseEmptyBody(req.body);
+        return keyView(await requireKey(ctx, id), now(ctx));
+      },
+      PATCH: (req, ctx, id) => keys.updateKey(ctx, id, parse.parseKeyPatch(req.body, now(ctx))),
+      DELETE: (req, ctx, id) => {
+        parse.parseEmptyBody(req.body);
+        return keys.revokeKey(ctx, id);
+      },
+    },
+  },
+  {
+    pattern: /^\/admin\/keys\/([^/]+)\/rotate$/,
+    methods: { POST: (req, ctx, id) => keys.rotateKey(ctx, id, parse.parseRotateInput(req.body, now(ctx))) },
+  },
+];
+
+export async function serveAdmin(req: HttpRequest, ctx: AdminContext): Promise<unknown> {
+  const path = req.path.replace(/\/+$/, '');
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    const handler = route.methods[req.method];
+    if (!handler) {
+      const allowed = Object.keys(route.methods).join(', ');
+      throw new MethodNotAllowedError(`Method ${req.method} is not allowed on ${path}; use ${allowed}.`, { headers: { allow: allowed } });
+    }
+    return handler(req, ctx, decodeURIComponent(match[1] ?? ''));
+  }
+  throw new NotFoundError(`Unknown request URL: ${req.method} ${req.path}.`, { code: 'unknown_url' });
+}
