@@ -2,9 +2,13 @@
 // `cacheMs` (≤ 10 s): that is the bound on how long a revoked or rotated key keeps working on an instance
 // that has just seen it. A hot key therefore costs no DynamoDB read on most requests. Unknown keys are
 // cached too (briefly, same bound), so guessing costs the attacker, not the table.
-import { AuthenticationError } from '../openai/errors';
+// Admin changes (revoke, rotate, expiry, allowlist, account deletion) therefore take effect on every
+// instance within `cacheMs`; expiry itself is checked against the clock on every request.
+import { AuthenticationError, PermissionDeniedError } from '../openai/errors';
+import { IpAllowlist } from './admin/cidr';
 import type { Clock } from './clock';
 import { hashApiKey, isWellFormedKey } from './keys';
+import { LastUsedRecorder } from './last-used';
 import type { AccountRecord, KeyRecord, KeyStore } from './records';
 
 export interface AuthContext {
@@ -14,6 +18,8 @@ export interface AuthContext {
 
 interface CacheEntry {
   value: AuthContext | undefined;
+  /** The key's allowlist, compiled once per cache fill. */
+  allowlist?: IpAllowlist;
   expires: number;
 }
 
@@ -22,15 +28,21 @@ const UNAUTHORIZED = 'Incorrect API key provided. You can find your API key in y
 
 export class KeyAuthenticator {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly lastUsed: LastUsedRecorder;
 
   constructor(
     private readonly store: KeyStore,
     private readonly clock: Clock,
     private readonly cacheMs: number,
-  ) {}
+  ) {
+    this.lastUsed = new LastUsedRecorder(store, clock);
+  }
 
-  /** Resolves the bearer token to its key and account, or throws 401 invalid_api_key. */
-  async authenticate(authorization: string | undefined): Promise<AuthContext> {
+  /**
+   * Resolves the bearer token to its key and account, or throws 401 invalid_api_key; 403 ip_not_allowed
+   * when the key has an allowlist without `sourceIp` (the address the platform saw, never X-Forwarded-For).
+   */
+  async authenticate(authorization: string | undefined, sourceIp: string): Promise<AuthContext> {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     if (!token) {
       throw new AuthenticationError(
@@ -39,13 +51,25 @@ export class KeyAuthenticator {
       );
     }
     if (!isWellFormedKey(token)) throw new AuthenticationError(UNAUTHORIZED);
-    const ctx = await this.lookup(hashApiKey(token));
+    const entry = await this.lookup(hashApiKey(token));
+    const ctx = entry.value;
     const now = this.clock.now();
     // The same message for every reason, so a caller learns nothing about keys it does not hold.
     if (!ctx || ctx.key.status !== 'active' || (ctx.key.expiresAt && Date.parse(ctx.key.expiresAt) <= now)) {
       throw new AuthenticationError(UNAUTHORIZED);
     }
+    if (entry.allowlist && !entry.allowlist.allows(sourceIp)) {
+      throw new PermissionDeniedError(`This API key does not accept requests from IP address ${sourceIp || '(unknown)'}.`, {
+        code: 'ip_not_allowed',
+      });
+    }
+    this.lastUsed.note(ctx.key);
     return ctx;
+  }
+
+  /** Waits for last-used writes started by earlier requests; the edge calls it after the response. */
+  settle(): Promise<void> {
+    return this.lastUsed.settle();
   }
 
   /** Drops cached entries, e.g. after the local admin API changed a key in this same process. */
@@ -54,10 +78,10 @@ export class KeyAuthenticator {
     else this.cache.clear();
   }
 
-  private async lookup(hash: string): Promise<AuthContext | undefined> {
+  private async lookup(hash: string): Promise<CacheEntry> {
     const now = this.clock.now();
     const hit = this.cache.get(hash);
-    if (hit && hit.expires > now) return hit.value;
+    if (hit && hit.expires > now) return hit;
     const key = await this.store.getKeyByHash(hash);
     const account = key ? await this.store.getAccount(key.accountId) : undefined;
     const value = key && account ? { key, account } : undefined;
@@ -65,7 +89,9 @@ export class KeyAuthenticator {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
     }
-    this.cache.set(hash, { value, expires: now + this.cacheMs });
-    return value;
+    const allowlist = key?.ipAllowlist?.length ? new IpAllowlist(key.ipAllowlist) : undefined;
+    const entry: CacheEntry = { value, expires: now + this.cacheMs, ...(allowlist ? { allowlist } : {}) };
+    this.cache.set(hash, entry);
+    return entry;
   }
 }

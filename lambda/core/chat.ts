@@ -31,7 +31,7 @@ function maxTokensFor(request: ChatRequest, model: ModelSpec): number {
 
 export async function chatCompletion(body: string | undefined, ctx: RequestContext, deps: GatewayDeps): Promise<CoreResult> {
   const started = deps.clock.now();
-  await deps.auth.authenticate(ctx.authorization);
+  await deps.auth.authenticate(ctx.authorization, ctx.sourceIp);
   const request = parseChatRequest(body);
   const plan = planRoute(request, { maxTokens: request.max_tokens });
   if (request.model !== 'auto') {

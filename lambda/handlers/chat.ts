@@ -15,8 +15,9 @@ export function createChatHandler(getDeps: () => Promise<GatewayDeps>): Streamif
       if (!responseStream.writableFinished) disconnect.abort(new Error('client disconnected'));
     });
     let result: CoreResult;
+    let deps: GatewayDeps | undefined;
     try {
-      const deps = await getDeps();
+      deps = await getDeps();
       result = await serveV1(
         req,
         { requestId: req.requestId, sourceIp: req.sourceIp, authorization: req.headers.authorization, signal: disconnect.signal },
@@ -30,6 +31,9 @@ export function createChatHandler(getDeps: () => Promise<GatewayDeps>): Streamif
     } catch (err) {
       // A client that left mid-response is a normal end of the invocation, not a function error.
       if (!disconnect.signal.aborted) throw err;
+    } finally {
+      // After the last byte: the last-used write (at most one per key per minute) ends inside this invocation.
+      await deps?.auth.settle();
     }
   });
 }

@@ -19,7 +19,7 @@ export async function serveV1(req: HttpRequest, ctx: RequestContext, deps: Gatew
   }
   if (path === '/v1/models' || path.startsWith('/v1/models/')) {
     if (req.method !== 'GET') throw new MethodNotAllowedError(`Method ${req.method} is not allowed on ${path}; use GET.`);
-    await deps.auth.authenticate(ctx.authorization);
+    await deps.auth.authenticate(ctx.authorization, ctx.sourceIp);
     if (path === '/v1/models') return json(listModels());
     return json(getModel(decodeURIComponent(path.slice('/v1/models/'.length))));
   }
