@@ -94,6 +94,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   // Imported after the globals exist: the handler modules call awslambda.streamifyResponse at load time.
   const { createDeps } = await import('../handlers/deps');
   const { createChatHandler } = await import('../handlers/chat');
+  const { createAdminHandler } = await import('../handlers/admin');
   const deps = await createDeps(config, clock);
   const creds = await devCredentials(deps.store.keys, options.dataDir, clock);
   const adminToken = env.OP_ADMIN_TOKEN || creds.adminToken;
@@ -101,6 +102,9 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const runtime = await startLocalRuntime({
     port: options.port,
     chat: createChatHandler(async () => deps),
+    // Same store and clock as /v1, and no cache flush on change: revocation reaches this process's key
+    // cache within the same bound (keyCacheMs) as it reaches Lambda instances in AWS.
+    admin: createAdminHandler(async () => ({ store: deps.store, clock })),
     adminToken,
   });
   return {
@@ -119,6 +123,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     runtime,
     async close() {
       await runtime.close();
+      // Last-used writes still in flight go to dynalite before it stops.
+      await deps.auth.settle();
       await simulator?.close();
       await dynamo?.close();
     },
