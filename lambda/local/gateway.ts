@@ -13,6 +13,7 @@ import type { KeyStore } from '../core/records';
 import { ensureTables } from '../store/bootstrap';
 import { startDynalite, type LocalDynamo } from './dynalite';
 import { installLambdaGlobals } from './lambda-stream';
+import { startLambdaRuntime, type LambdaRuntimeOptions } from './lambda-runtime';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
 import { SIM_PROTOCOLS, startSimulator, type SimBehaviour, type Simulator } from './simulator';
 
@@ -29,6 +30,9 @@ export interface LocalGatewayOptions {
   simulatorDefaults?: Partial<SimBehaviour>;
   /** Use this simulator instead of starting one. */
   simulatorUrl?: string;
+  /** `local` (default): the handlers run in this process; `lambda`: the deployable bundles under aws-lambda-ric. */
+  runtime?: 'local' | 'lambda';
+  lambda?: Pick<LambdaRuntimeOptions, 'concurrency' | 'log' | 'functionOutput'>;
 }
 
 export interface LocalGateway {
@@ -99,7 +103,9 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const creds = await devCredentials(deps.store.keys, options.dataDir, clock);
   const adminToken = env.OP_ADMIN_TOKEN || creds.adminToken;
 
-  const runtime = await startLocalRuntime({
+  // `--runtime lambda`: the synthesized bundles under aws-lambda-ric instead of the handlers in this process.
+  const lambda = { ...options.lambda, port: options.port, adminToken, env: config.env, bedrockLive: live.includes('bedrock') };
+  const runtime = options.runtime === 'lambda' ? await startLambdaRuntime(lambda) : await startLocalRuntime({
     port: options.port,
     chat: createChatHandler(async () => deps),
     // Same store and clock as /v1, and no cache flush on change: revocation reaches this process's key

@@ -1,0 +1,366 @@
+// One Lambda execution environment: a runtime client process (aws-lambda-ric) and the Runtime API it
+// polls, on its own loopback port. As in Lambda, the environment runs one invocation at a time: it is
+// free again only when the runtime asks for the next event, and an invocation that outlives the
+// function's timeout ends the environment.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  ERROR_BODY_TRAILER,
+  ERROR_TYPE_TRAILER,
+  INVOKE_HEADERS,
+  RESPONSE_MODE_HEADER,
+  STREAMING_MODE,
+  matchRoute,
+  parseFunctionError,
+  type FunctionError,
+} from './protocol';
+
+export interface FunctionDefinition {
+  name: string;
+  /** The unpacked deployment package (LAMBDA_TASK_ROOT). */
+  taskRoot: string;
+  handler: string;
+  memoryMb: number;
+  timeoutS: number;
+  /** Lambda's runtime identifier, e.g. nodejs24.x (reported as AWS_EXECUTION_ENV). */
+  runtime: string;
+  /** The function's own configuration (the variables the stack sets), without Lambda's reserved ones. */
+  environment: Record<string, string>;
+}
+
+export interface RuntimeClient {
+  /** `node <entry> <handler>` starts the runtime client. */
+  entry: string;
+  /** NODE_PATH for the function: where `require` finds what Lambda's runtime provides (the AWS SDK). */
+  nodePath: string;
+}
+
+export interface Invocation {
+  event: unknown;
+  /** The function began a streamed response with this content type; its bytes follow through onBytes. */
+  onStreamStart?(contentType: string): void;
+  /** Streamed bytes as they arrive from the runtime; returning false pauses the runtime until onceDrain fires. */
+  onBytes?(bytes: Buffer): boolean;
+  onceDrain?(resume: () => void): void;
+  /** The caller went away: the response connection is cut, which the handler sees as its stream closing. */
+  signal?: AbortSignal;
+}
+
+export type InvocationOutcome =
+  /** The handler returned a value (its JSON), as a non-streaming function does. */
+  | { kind: 'buffered'; payload: Buffer }
+  /** A streamed response ended; `error` is set when the runtime reported a failure after it began. */
+  | { kind: 'streamed'; error?: FunctionError }
+  /** The function failed before responding, timed out, or its process died. */
+  | { kind: 'error'; error: FunctionError }
+  /** The caller left; nothing more will be delivered. */
+  | { kind: 'abandoned' };
+
+export interface EnvironmentTimings {
+  spawnedAt: number;
+  /** The runtime's first request for an event: the end of init. */
+  readyAt?: number;
+  /** The first response (buffered body or first streamed bytes) of the first invocation. */
+  firstResponseAt?: number;
+}
+
+export interface EnvironmentOptions {
+  /** Output of the function process (its logs); it is kept for errors either way. */
+  output?: (text: string) => void;
+  onIdle?: (env: LambdaEnvironment) => void;
+  onExit?: (env: LambdaEnvironment) => void;
+}
+
+interface Current {
+  id: string;
+  inv: Invocation;
+  settled: boolean;
+  responded: boolean;
+  resolve(outcome: InvocationOutcome): void;
+  timer: NodeJS.Timeout;
+  responseReq?: IncomingMessage;
+  unlisten(): void;
+}
+
+export class InitError extends Error {
+  constructor(readonly error: FunctionError) {
+    super(`${error.errorType}: ${error.errorMessage}`);
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function trailerError(req: IncomingMessage): FunctionError | undefined {
+  const type = req.trailers[ERROR_TYPE_TRAILER];
+  if (!type) return undefined;
+  const body = req.trailers[ERROR_BODY_TRAILER];
+  return parseFunctionError(body ? Buffer.from(body, 'base64').toString('utf8') : '', type);
+}
+
+export class LambdaEnvironment {
+  state: 'init' | 'idle' | 'busy' | 'dead' = 'init';
+  readonly timings: EnvironmentTimings;
+  readonly ready: Promise<void>;
+  /** The last few KB the function printed, for error reports. */
+  outputTail = '';
+  invocations = 0;
+  private parkedNext?: ServerResponse;
+  private current?: Current;
+  private child?: ChildProcess;
+  private settleReady!: (err?: Error) => void;
+
+  private constructor(
+    readonly definition: FunctionDefinition,
+    private readonly server: Server,
+    readonly port: number,
+    private readonly options: EnvironmentOptions,
+  ) {
+    this.timings = { spawnedAt: Date.now() };
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.settleReady = (err) => (err ? reject(err) : resolve());
+    });
+    // A failed init is reported through `ready`; nobody may be listening yet.
+    this.ready.catch(() => undefined);
+  }
+
+  /** Starts the Runtime API on a free loopback port and the runtime client process against it. */
+  static async start(definition: FunctionDefinition, client: RuntimeClient, options: EnvironmentOptions = {}): Promise<LambdaEnvironment> {
+    let env: LambdaEnvironment | undefined;
+    const server = createServer((req, res) => env?.handle(req, res));
+    // The runtime client keeps its connection; an invocation may stream for the function's whole timeout.
+    server.keepAliveTimeout = 0;
+    server.requestTimeout = 0;
+    server.headersTimeout = 0;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    env = new LambdaEnvironment(definition, server, (server.address() as AddressInfo).port, options);
+    env.spawn(client);
+    return env;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private spawn(client: RuntimeClient): void {
+    const d = this.definition;
+    const now = new Date();
+    const day = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${String(now.getUTCDate()).padStart(2, '0')}`;
+    const env: Record<string, string> = {
+      ...d.environment,
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      LANG: 'en_US.UTF-8',
+      TZ: ':UTC',
+      NODE_PATH: client.nodePath,
+      AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${this.port}`,
+      LAMBDA_TASK_ROOT: d.taskRoot,
+      _HANDLER: d.handler,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${d.runtime}`,
+      AWS_LAMBDA_FUNCTION_NAME: d.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(d.memoryMb),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${d.name}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
+    };
+    // Lambda's bootstrap sizes the heap from the memory setting; this keeps a leak from growing past it.
+    const heap = `--max-old-space-size=${Math.floor(d.memoryMb * 0.85)}`;
+    const child = spawn(process.execPath, [heap, client.entry, d.handler], { cwd: d.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    const keep = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      this.outputTail = (this.outputTail + text).slice(-4096);
+      this.options.output?.(text);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.once('exit', (code, signal) => this.exited(code, signal));
+  }
+
+  /** Hands one event to the runtime. Only valid while idle (the runtime is waiting on /next). */
+  invoke(inv: Invocation): Promise<InvocationOutcome> {
+    const parked = this.parkedNext;
+    if (this.state !== 'idle' || !parked) throw new Error(`environment is ${this.state}, not idle`);
+    this.parkedNext = undefined;
+    this.state = 'busy';
+    this.invocations++;
+    const id = randomUUID();
+    const deadline = Date.now() + this.definition.timeoutS * 1000;
+    return new Promise<InvocationOutcome>((resolve) => {
+      const onAbort = () => this.abandon();
+      inv.signal?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => this.timedOut(), this.definition.timeoutS * 1000);
+      timer.unref();
+      this.current = {
+        id,
+        inv,
+        settled: false,
+        responded: false,
+        resolve,
+        timer,
+        unlisten: () => inv.signal?.removeEventListener('abort', onAbort),
+      };
+      parked.writeHead(200, {
+        'content-type': 'application/json',
+        [INVOKE_HEADERS.requestId]: id,
+        [INVOKE_HEADERS.deadlineMs]: String(deadline),
+        [INVOKE_HEADERS.functionArn]: `arn:aws:lambda:us-east-1:000000000000:function:${this.definition.name}`,
+      });
+      parked.end(JSON.stringify(inv.event));
+      if (inv.signal?.aborted) this.abandon();
+    });
+  }
+
+  private settle(outcome: InvocationOutcome): void {
+    const cur = this.current;
+    if (!cur || cur.settled) return;
+    cur.settled = true;
+    clearTimeout(cur.timer);
+    cur.unlisten();
+    cur.resolve(outcome);
+  }
+
+  private firstResponse(): void {
+    this.timings.firstResponseAt ??= Date.now();
+  }
+
+  /** The caller left: cut the streamed response (the handler's stream closes) or drop the one to come. */
+  private abandon(): void {
+    const cur = this.current;
+    if (!cur || cur.settled) return;
+    cur.responseReq?.socket.destroy();
+    this.settle({ kind: 'abandoned' });
+  }
+
+  private timedOut(): void {
+    const cur = this.current;
+    if (!cur || cur.settled) return;
+    cur.responseReq?.socket.destroy();
+    this.settle({ kind: 'error', error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.definition.timeoutS} seconds` } });
+    // Lambda does not reuse an environment whose invocation timed out: the function may still be running.
+    this.child?.kill('SIGKILL');
+  }
+
+  private exited(code: number | null, signal: NodeJS.Signals | null): void {
+    this.state = 'dead';
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    const error = { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.current?.id ?? '-'} Error: Runtime exited with ${how}` };
+    this.settle({ kind: 'error', error });
+    this.settleReady(new InitError({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited during init with ${how}\n${this.outputTail}` }));
+    this.parkedNext?.destroy();
+    this.server.closeAllConnections();
+    this.server.close();
+    this.options.onExit?.(this);
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const route = matchRoute(req.method ?? 'GET', new URL(req.url ?? '/', 'http://runtime').pathname);
+    if (!route) return reply(res, 404, { errorType: 'InvalidRequest', errorMessage: `no such route ${req.method} ${req.url}` });
+    if (route.kind === 'next') return this.next(res);
+    if (route.kind === 'init-error') return void this.initError(req, res);
+    if (route.kind === 'error') return void this.functionError(route.requestId, req, res);
+    return void this.response(route.requestId, req, res);
+  }
+
+  private next(res: ServerResponse): void {
+    // Asking for the next event ends the previous invocation at the latest.
+    if (this.current && !this.current.settled) {
+      this.settle({ kind: 'error', error: { errorType: 'Runtime.NoResponse', errorMessage: 'The runtime asked for the next event without responding.' } });
+    }
+    this.current = undefined;
+    if (this.state === 'init') {
+      this.timings.readyAt = Date.now();
+      this.settleReady();
+    }
+    this.state = 'idle';
+    this.parkedNext = res;
+    res.on('close', () => {
+      if (this.parkedNext === res) this.parkedNext = undefined;
+    });
+    this.options.onIdle?.(this);
+  }
+
+  private known(requestId: string, res: ServerResponse): Current | undefined {
+    const cur = this.current;
+    if (cur && cur.id === requestId && !cur.responded) {
+      cur.responded = true;
+      return cur;
+    }
+    reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `no open invocation ${requestId}` });
+    return undefined;
+  }
+
+  private async initError(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const error = parseFunctionError((await readAll(req)).toString('utf8'), 'Runtime.InitError');
+    reply(res, 202, { status: 'OK' });
+    this.settleReady(new InitError(error));
+  }
+
+  private async functionError(requestId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const cur = this.known(requestId, res);
+    const body = await readAll(req);
+    if (!cur) return;
+    reply(res, 202, { status: 'OK' });
+    this.settle({ kind: 'error', error: parseFunctionError(body.toString('utf8'), 'Runtime.UnknownError') });
+  }
+
+  private async response(requestId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const cur = this.known(requestId, res);
+    if (!cur) return void req.resume();
+    if (cur.settled) {
+      // The caller is gone (or the invocation timed out): refusing the connection is what the handler sees.
+      req.socket.destroy();
+      return;
+    }
+    if (String(req.headers[RESPONSE_MODE_HEADER] ?? '').toLowerCase() !== STREAMING_MODE) {
+      const payload = await readAll(req);
+      this.firstResponse();
+      reply(res, 202, { status: 'OK' });
+      this.settle({ kind: 'buffered', payload });
+      return;
+    }
+    cur.responseReq = req;
+    cur.inv.onStreamStart?.(String(req.headers['content-type'] ?? 'application/octet-stream'));
+    req.on('data', (chunk: Buffer) => {
+      this.firstResponse();
+      if (cur.settled) return;
+      if (cur.inv.onBytes?.(chunk) === false) {
+        req.pause();
+        cur.inv.onceDrain?.(() => req.resume());
+      }
+    });
+    req.on('end', () => {
+      reply(res, 202, { status: 'OK' });
+      this.settle({ kind: 'streamed', error: trailerError(req) });
+    });
+    req.on('close', () => {
+      if (!req.complete) {
+        this.settle({ kind: 'streamed', error: { errorType: 'Runtime.StreamBroken', errorMessage: 'The runtime closed the response stream before ending it.' } });
+      }
+    });
+  }
+
+  /** Ends the runtime process and its Runtime API. */
+  async close(): Promise<void> {
+    if (this.state === 'dead') return;
+    const exited = new Promise<void>((resolve) => this.child?.once('exit', () => resolve()));
+    this.child?.kill('SIGKILL');
+    await exited;
+  }
+}

@@ -1,0 +1,162 @@
+// The HTTP front of the emulated functions, standing where the function URL and API Gateway stand in AWS:
+// requests become the same events the in-process runtime builds (function URL payload 2.0 for /v1, REST
+// proxy events for /admin), go to a pool of runtime-client processes, and their responses come back to
+// the client: streamed bytes are decoded with the same PreludeDecoder and forwarded as they arrive.
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PreludeDecoder, STREAMING_CONTENT_TYPE } from '../lambda-stream';
+import { adminEvent, functionUrlEvent, listenLoopback, readBody, sendJson, type LocalRuntime } from '../runtime';
+import type { InvocationOutcome } from './environment';
+import type { LambdaPool } from './pool';
+
+export interface LambdaFrontOptions {
+  port?: number;
+  host?: string;
+  chat: LambdaPool;
+  admin?: LambdaPool;
+  /** Locally the admin API is authorised by this bearer token, standing in for API Gateway's IAM auth. */
+  adminToken?: string;
+}
+
+interface ProxyResult {
+  statusCode?: number;
+  headers?: Record<string, string | number | boolean>;
+  body?: string;
+  isBase64Encoded?: boolean;
+  cookies?: string[];
+}
+
+function headerValues(headers: ProxyResult['headers'], cookies?: string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = String(v);
+  if (cookies?.length) out['set-cookie'] = cookies;
+  return out;
+}
+
+function failed(res: ServerResponse, outcome: InvocationOutcome): void {
+  if (outcome.kind === 'error') console.error(`lambda runtime: invocation failed: ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
+  // As the in-process runtime answers a failed function; once bytes went out, the connection is cut.
+  if (!res.headersSent) sendJson(res, 502, 'The function failed.', 'server_error', null);
+  else res.destroy();
+}
+
+/** A function URL with a buffered answer: the returned object is the response, anything else its JSON body. */
+function writeBuffered(res: ServerResponse, payload: Buffer): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload.toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const result = parsed && typeof parsed === 'object' && 'statusCode' in parsed ? (parsed as ProxyResult) : undefined;
+  if (!result) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(payload);
+    return;
+  }
+  res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...headerValues(result.headers, result.cookies) });
+  res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+}
+
+async function serveFunctionUrl(pool: LambdaPool, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  const gone = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  let decoder: PreludeDecoder | undefined;
+  const outcome = await pool.invoke({
+    event: functionUrlEvent(req, body),
+    signal: gone.signal,
+    onStreamStart(contentType) {
+      if (contentType === STREAMING_CONTENT_TYPE) {
+        decoder = new PreludeDecoder(
+          (prelude) => {
+            res.writeHead(prelude.statusCode, headerValues(prelude.headers, prelude.cookies));
+            res.flushHeaders();
+          },
+          (bytes) => res.write(bytes),
+        );
+      } else {
+        // A handler that streams without HttpResponseStream.from: the bytes are the body as they are.
+        res.writeHead(200, { 'content-type': contentType });
+        res.flushHeaders();
+      }
+    },
+    onBytes(bytes) {
+      if (res.destroyed) return true;
+      if (decoder) decoder.write(bytes);
+      else res.write(bytes);
+      return !res.writableNeedDrain;
+    },
+    onceDrain(resume) {
+      res.once('drain', resume);
+    },
+  });
+  if (outcome.kind === 'abandoned') return void res.destroy();
+  if (outcome.kind === 'buffered') return writeBuffered(res, outcome.payload);
+  if (outcome.kind === 'error' || outcome.error) return failed(res, outcome);
+  if (!res.headersSent) {
+    res.writeHead(502, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: 'The function returned no response.', type: 'server_error', param: null, code: null } }));
+    return;
+  }
+  res.end();
+}
+
+async function serveAdmin(pool: LambdaPool, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  const outcome = await pool.invoke({ event: adminEvent(req, body) });
+  if (outcome.kind !== 'buffered') return failed(res, outcome);
+  writeBuffered(res, outcome.payload);
+}
+
+export async function startLambdaFront(options: LambdaFrontOptions): Promise<LocalRuntime> {
+  const serve: RequestListener = (req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const path = new URL(req.url ?? '/', 'http://local').pathname;
+      if (path === '/admin' || path.startsWith('/admin/')) {
+        if (!options.admin) return sendJson(res, 404, 'The admin API is not enabled.', 'invalid_request_error', 'unknown_url');
+        if (!options.adminToken || req.headers.authorization !== `Bearer ${options.adminToken}`) {
+          return sendJson(res, 403, 'Missing or wrong admin token (OP_ADMIN_TOKEN).', 'invalid_request_error', 'forbidden');
+        }
+        return serveAdmin(options.admin, req, res, body);
+      }
+      await serveFunctionUrl(options.chat, req, res, body);
+    })().catch((err: unknown) => {
+      console.error('lambda runtime: front failed', err);
+      if (!res.headersSent) sendJson(res, 502, 'The function failed.', 'server_error', null);
+      else res.destroy();
+    });
+  };
+  // Listens like the in-process runtime (loopback, IPv4 and IPv6), so the same clients and tests reach it.
+  let servers: Server[];
+  if (options.host) {
+    const only = createServer(serve);
+    await new Promise<void>((resolve, reject) => {
+      only.once('error', reject);
+      only.listen(options.port ?? 0, options.host, () => resolve());
+    });
+    servers = [only];
+  } else {
+    servers = await listenLoopback(serve, options.port ?? 0);
+  }
+  for (const s of servers) s.keepAliveTimeout = 65_000;
+  const server = servers[0] as Server;
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    server,
+    close: async () => {
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.closeAllConnections();
+              s.close(() => resolve());
+            }),
+        ),
+      );
+    },
+  };
+}
