@@ -12,7 +12,7 @@ export class LastUsedRecorder {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly store: KeyStore,
+    private readonly store: Pick<KeyStore, 'touchKey'>,
     private readonly clock: Clock,
     private readonly intervalMs = 60_000,
   ) {}

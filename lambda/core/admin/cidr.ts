@@ -31,9 +31,14 @@ export function parseCidr(text: string): Cidr | undefined {
   return { address, prefix, family };
 }
 
-/** A compiled allowlist. Empty means every address is allowed. */
+/**
+ * A compiled allowlist. Empty means every address is allowed. The families are kept apart (BlockList alone
+ * would let "::/0" admit every IPv4 client through the mapped range): IPv4 entries match IPv4 clients,
+ * IPv6 entries IPv6 clients.
+ */
 export class IpAllowlist {
-  private readonly list = new BlockList();
+  private readonly v4 = new BlockList();
+  private readonly v6 = new BlockList();
   readonly empty: boolean;
 
   constructor(cidrs: readonly string[]) {
@@ -41,7 +46,7 @@ export class IpAllowlist {
     for (const text of cidrs) {
       const cidr = parseCidr(text);
       // Stored entries were validated on the way in; an entry that no longer parses allows nothing.
-      if (cidr) this.list.addSubnet(cidr.address, cidr.prefix, cidr.family);
+      if (cidr) (cidr.family === 'ipv4' ? this.v4 : this.v6).addSubnet(cidr.address, cidr.prefix, cidr.family);
     }
   }
 
@@ -49,7 +54,8 @@ export class IpAllowlist {
     if (this.empty) return true;
     const address = normalizeIp(ip);
     const version = isIP(address);
-    if (version === 0) return false;
-    return this.list.check(address, version === 4 ? 'ipv4' : 'ipv6');
+    if (version === 4) return this.v4.check(address, 'ipv4');
+    if (version === 6 && !address.includes('%')) return this.v6.check(address, 'ipv6');
+    return false;
   }
 }

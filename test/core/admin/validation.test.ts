@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { BadRequestError } from '../../../lambda/openai/errors';
+import {
+  parseAccountInput,
+  parseAccountPatch,
+  parseEmptyBody,
+  parseKeyInput,
+  parseKeyPatch,
+  parseListQuery,
+  parseRotateInput,
+} from '../../../lambda/core/admin/validation';
+
+const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
+const NOW_S = NOW / 1000;
+
+/** The 400 a parser throws, as the caller would see it. */
+function rejection(fn: () => unknown): { param: string | null; code: string | null; message: string } {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(BadRequestError);
+    const e = err as BadRequestError;
+    return { param: e.param, code: e.code, message: e.message };
+  }
+  throw new Error('expected a 400');
+}
+
+const j = (v: unknown) => JSON.stringify(v);
+
+describe('bodies', () => {
+  it('refuses what is not a JSON object', () => {
+    expect(rejection(() => parseAccountInput('{"name": '))).toMatchObject({ param: null, code: 'invalid_json' });
+    expect(rejection(() => parseAccountInput('[1]'))).toMatchObject({ param: null, code: 'invalid_json' });
+    expect(rejection(() => parseAccountInput('"x"'))).toMatchObject({ param: null, code: 'invalid_json' });
+  });
+
+  it('refuses unknown fields by name instead of ignoring a typo', () => {
+    expect(rejection(() => parseKeyInput(j({ lable: 'ci' }), NOW))).toMatchObject({ param: 'lable', code: 'unknown_parameter' });
+    expect(rejection(() => parseEmptyBody(j({ force: true })))).toMatchObject({ param: 'force' });
+  });
+});
+
+describe('accounts', () => {
+  it('reads name, plan (free by default) and enterprise custom limits', () => {
+    expect(parseAccountInput(j({ name: '  Acme  ' }))).toEqual({ name: 'Acme', plan: 'free' });
+    expect(
+      parseAccountInput(j({ name: 'Big', plan: 'enterprise', custom_limits: { requests_per_minute: 50_000, tokens_per_month: null } })),
+    ).toEqual({ name: 'Big', plan: 'enterprise', customLimits: { requestsPerMinute: 50_000, tokensPerMonth: null } });
+  });
+
+  it.each([
+    [{}, 'name', 'missing_parameter'],
+    [{ name: 7 }, 'name', 'invalid_type'],
+    [{ name: '   ' }, 'name', 'invalid_value'],
+    [{ name: 'x'.repeat(201) }, 'name', 'invalid_value'],
+    [{ name: 'a\u0007b' }, 'name', 'invalid_value'],
+    [{ name: 'A', plan: 'gold' }, 'plan', 'invalid_value'],
+    [{ name: 'A', plan: 1 }, 'plan', 'invalid_type'],
+    [{ name: 'A', plan: 'enterprise', custom_limits: 5 }, 'custom_limits', 'invalid_type'],
+    [{ name: 'A', plan: 'enterprise', custom_limits: { rpm: 1 } }, 'custom_limits.rpm', 'unknown_parameter'],
+    [{ name: 'A', plan: 'enterprise', custom_limits: { requests_per_minute: 0 } }, 'custom_limits.requests_per_minute', 'invalid_value'],
+    [{ name: 'A', plan: 'enterprise', custom_limits: { tokens_per_minute: 1.5 } }, 'custom_limits.tokens_per_minute', 'invalid_type'],
+    [{ name: 'A', plan: 'enterprise', custom_limits: { tokens_per_minute: '10' } }, 'custom_limits.tokens_per_minute', 'invalid_type'],
+    [{ name: 'A', plan: 'pro', custom_limits: { requests_per_minute: 5 } }, 'custom_limits', 'invalid_value'],
+  ])('create %j -> 400 naming %s', (body, param, code) => {
+    expect(rejection(() => parseAccountInput(j(body)))).toMatchObject({ param, code });
+  });
+
+  it('patches any subset, null custom limits meaning "back to the plan defaults"', () => {
+    expect(parseAccountPatch(j({ plan: 'pro' }))).toEqual({ plan: 'pro' });
+    expect(parseAccountPatch(j({ custom_limits: null }))).toEqual({ customLimits: null });
+    expect(rejection(() => parseAccountPatch(j({})))).toMatchObject({ param: null, code: 'missing_parameter' });
+    expect(rejection(() => parseAccountPatch(j({ name: '' })))).toMatchObject({ param: 'name' });
+  });
+});
+
+describe('keys', () => {
+  it('reads label, expiry (Unix seconds) and a de-duplicated allowlist', () => {
+    expect(parseKeyInput(undefined, NOW)).toEqual({ label: '' });
+    expect(parseKeyInput(j({ label: 'ci', expires_at: NOW_S + 3600, ip_allowlist: ['10.0.0.0/8', ' ::1 ', '10.0.0.0/8'] }), NOW)).toEqual({
+      label: 'ci',
+      expiresAt: '2026-01-15T13:00:00.000Z',
+      ipAllowlist: ['10.0.0.0/8', '::1'],
+    });
+    expect(parseKeyInput(j({ ip_allowlist: [] }), NOW)).toEqual({ label: '' });
+  });
+
+  it.each([
+    [{ label: 3 }, 'label', 'invalid_type'],
+    [{ label: 'x'.repeat(101) }, 'label', 'invalid_value'],
+    [{ expires_at: 'tomorrow' }, 'expires_at', 'invalid_type'],
+    [{ expires_at: NOW_S }, 'expires_at', 'invalid_value'],
+    [{ expires_at: NOW_S - 60 }, 'expires_at', 'invalid_value'],
+    [{ expires_at: NOW + 3_600_000 }, 'expires_at', 'invalid_value'],
+    [{ ip_allowlist: '10.0.0.0/8' }, 'ip_allowlist', 'invalid_type'],
+    [{ ip_allowlist: ['10.0.0.0/8', 42] }, 'ip_allowlist[1]', 'invalid_type'],
+    [{ ip_allowlist: ['10.0.0.0/8', '10.0.0.0/33'] }, 'ip_allowlist[1]', 'invalid_cidr'],
+    [{ ip_allowlist: ['2001:db8::/129'] }, 'ip_allowlist[0]', 'invalid_cidr'],
+    [{ ip_allowlist: ['example.com'] }, 'ip_allowlist[0]', 'invalid_cidr'],
+    [{ ip_allowlist: Array.from({ length: 101 }, (_, i) => `10.0.0.${i}`) }, 'ip_allowlist', 'invalid_value'],
+  ])('create %j -> 400 naming %s', (body, param, code) => {
+    expect(rejection(() => parseKeyInput(j(body), NOW))).toMatchObject({ param, code });
+  });
+
+  it('patches with null clearing the expiry or the allowlist', () => {
+    expect(parseKeyPatch(j({ expires_at: null, ip_allowlist: null }), NOW)).toEqual({ expiresAt: null, ipAllowlist: null });
+    expect(parseKeyPatch(j({ ip_allowlist: [] }), NOW)).toEqual({ ipAllowlist: null });
+    expect(rejection(() => parseKeyPatch('{}', NOW))).toMatchObject({ code: 'missing_parameter' });
+    expect(rejection(() => parseKeyPatch(j({ ip_allowlist: ['1.2.3'] }), NOW))).toMatchObject({ param: 'ip_allowlist[0]' });
+  });
+
+  it('rotates with a grace period of 0 to 24 hours, none by default', () => {
+    expect(parseRotateInput(undefined, NOW)).toEqual({ graceSeconds: 0 });
+    expect(parseRotateInput(j({ grace_period_seconds: 86_400 }), NOW)).toEqual({ graceSeconds: 86_400 });
+    expect(rejection(() => parseRotateInput(j({ grace_period_seconds: 86_401 }), NOW))).toMatchObject({ param: 'grace_period_seconds', code: 'invalid_value' });
+    expect(rejection(() => parseRotateInput(j({ grace_period_seconds: -1 }), NOW))).toMatchObject({ param: 'grace_period_seconds' });
+    expect(rejection(() => parseRotateInput(j({ grace_period_seconds: '60' }), NOW))).toMatchObject({ param: 'grace_period_seconds', code: 'invalid_type' });
+  });
+});
+
+describe('list query', () => {
+  it('reads limit (1..100, default 100) and an opaque cursor', () => {
+    expect(parseListQuery({})).toEqual({ limit: 100 });
+    expect(parseListQuery({ limit: '5', after: 'eyJhIjoxfQ' })).toEqual({ limit: 5, after: 'eyJhIjoxfQ' });
+    expect(rejection(() => parseListQuery({ limit: '0' }))).toMatchObject({ param: 'limit' });
+    expect(rejection(() => parseListQuery({ limit: 'ten' }))).toMatchObject({ param: 'limit', code: 'invalid_type' });
+    expect(rejection(() => parseListQuery({ after: 'not a cursor!' }))).toMatchObject({ param: 'after' });
+    expect(rejection(() => parseListQuery({ page: '2' }))).toMatchObject({ param: 'page', code: 'unknown_parameter' });
+  });
+});
