@@ -25,6 +25,15 @@ export interface Config {
   };
   /** What /v1 does when DynamoDB cannot be reached: refuse with 503 (closed) or serve unmetered (open). */
   storeFailureMode: 'closed' | 'open';
+  limits: {
+    /** OP_LIMITS=off skips admission (no counters, no leases; usage is still metered): for benchmarks only. */
+    enabled: boolean;
+    /**
+     * A concurrency slot is a lease this long, renewed every third of it while the request runs. A slot
+     * whose Lambda died is reclaimed at most this long after its last renewal.
+     */
+    leaseMs: number;
+  };
   usageRetentionDays: number;
   /** Set when the local runtime serves the admin API with a bearer token instead of IAM. */
   adminToken?: string;
@@ -45,6 +54,8 @@ function int(env: Env, name: string, fallback: number): number {
 export function loadConfig(env: Env = process.env): Config {
   const mode = env.OP_STORE_FAILURE_MODE ?? 'closed';
   if (mode !== 'closed' && mode !== 'open') throw new Error(`OP_STORE_FAILURE_MODE must be closed or open`);
+  const limitsSwitch = env.OP_LIMITS ?? 'on';
+  if (limitsSwitch !== 'on' && limitsSwitch !== 'off') throw new Error('OP_LIMITS must be on or off');
   return {
     tables: {
       keys: env.OP_KEYS_TABLE ?? 'op-keys',
@@ -63,6 +74,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: Math.max(1, int(env, 'OP_MAX_ATTEMPTS', 4)),
     },
     storeFailureMode: mode,
+    limits: { enabled: limitsSwitch === 'on', leaseMs: Math.max(300, int(env, 'OP_LEASE_MS', 60_000)) },
     usageRetentionDays: int(env, 'OP_USAGE_RETENTION_DAYS', 90),
     adminToken: env.OP_ADMIN_TOKEN || undefined,
     simulatorUrl: env.OP_SIMULATOR_URL || undefined,

@@ -1,7 +1,9 @@
 // Stored records and the store ports the core depends on. The core never imports the AWS SDK: it receives
 // an implementation of these interfaces (lambda/store/ provides the one DynamoDB implementation).
 
+import type { LimitStore } from './limits/port';
 import type { Limits } from './plans';
+import type { UsageStore } from './usage/port';
 
 export type Plan = 'free' | 'pro' | 'enterprise';
 
@@ -88,7 +90,18 @@ export interface AuditLog {
 
 export class InvalidCursorError extends Error {}
 
+export interface RequestCounts {
+  snapshot(): Record<string, number>;
+  reset(): void;
+}
+
 export interface Store {
   keys: KeyStore;
   audit: AuditLog;
+  /** Rate-limit counters and concurrency leases (counters table). */
+  limits: LimitStore;
+  /** Usage records and aggregates (usage table). */
+  usage: UsageStore;
+  /** DynamoDB requests sent, by label ("limits.admit" is the hot path): for benchmarks. */
+  requests?: RequestCounts;
 }

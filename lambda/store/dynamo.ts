@@ -5,8 +5,18 @@ import type { Config } from '../config';
 import type { Store } from '../core/records';
 import { DynamoAuditLog } from './audit-log';
 import { DynamoKeyStore } from './key-store';
+import { DynamoLimitStore } from './limit-store';
+import { RequestCounter, countRequests } from './request-counter';
+import { DynamoUsageStore } from './usage-store';
 
-export function createDocumentClient(config: Pick<Config, 'dynamoEndpoint' | 'region'>): DynamoDBDocumentClient {
+export interface ClientOptions {
+  maxAttempts?: number;
+  /** Bounds on one request, so an unreachable store fails fast instead of holding the caller. */
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export function createDocumentClient(config: Pick<Config, 'dynamoEndpoint' | 'region'>, options: ClientOptions = {}): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: config.region,
     ...(config.dynamoEndpoint
@@ -14,15 +24,27 @@ export function createDocumentClient(config: Pick<Config, 'dynamoEndpoint' | 're
       : {}),
     // The gateway decides what a failure means (fail closed or open); a long SDK retry ladder would only
     // add latency to a request that is already waiting.
-    maxAttempts: 2,
+    maxAttempts: options.maxAttempts ?? 2,
+    ...(options.requestTimeoutMs
+      ? { requestHandler: { connectionTimeout: options.connectionTimeoutMs, requestTimeout: options.requestTimeoutMs } }
+      : {}),
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 export function createStore(config: Pick<Config, 'dynamoEndpoint' | 'region' | 'tables'>): Store {
   const doc = createDocumentClient(config);
+  // Counters and usage use additions, which are not safe to resend after a lost answer: no SDK retries
+  // (the limiter and the ledger decide what a failure means), and a short leash on each request.
+  const counted = createDocumentClient(config, { maxAttempts: 1, connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000 });
+  const requests = new RequestCounter();
+  countRequests(doc, requests);
+  countRequests(counted, requests);
   return {
     keys: new DynamoKeyStore(doc, config.tables.keys),
     audit: new DynamoAuditLog(doc, config.tables.keys),
+    limits: new DynamoLimitStore(counted, config.tables.counters, requests),
+    usage: new DynamoUsageStore(counted, config.tables.usage, requests),
+    requests,
   };
 }

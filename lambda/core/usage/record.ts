@@ -1,0 +1,86 @@
+// One request's usage as metered, and its cost. Cost is kept in integer nano-USD so that sums over
+// records and aggregates are exact (no floating-point drift); USD is derived when shown.
+import type { RoutingMode } from '../../openai/types';
+import { costUsd, type ModelSpec } from '../catalog';
+
+export type UsageStatus =
+  /** The answer was delivered in full. */
+  | 'ok'
+  /** No route answered (or the upstream refused the request): nothing was generated. */
+  | 'upstream_error'
+  /** A stream started and then failed upstream (cut, timeout, malformed). */
+  | 'stream_error'
+  /** The client went away before the answer was complete. */
+  | 'client_disconnected'
+  /** The gateway failed after admission. */
+  | 'error';
+
+export interface UsageRecord {
+  /** The invocation's request id: the idempotency key of the record. */
+  requestId: string;
+  /** The chatcmpl- id the client saw, when a response was produced. */
+  completionId?: string;
+  keyId: string;
+  accountId: string;
+  requestedModel: string;
+  /** The catalog model that served, or null when none did. */
+  modelUsed: string | null;
+  provider: string | null;
+  routingMode: RoutingMode | 'explicit';
+  stream: boolean;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  /**
+   * 'upstream': the provider's own usage report, exactly what the response carried. 'estimated': the
+   * provider never reported usage (the stream was cut or abandoned), so the record holds the admission
+   * estimate of the prompt plus one token per content piece the client received.
+   */
+  usageSource: 'upstream' | 'estimated' | 'none';
+  costNanoUsd: number;
+  costUsd: number;
+  latencyMs: number;
+  /** Request start to the first content reaching the client; for non-streamed answers, the whole answer. */
+  ttftMs: number | null;
+  status: UsageStatus;
+  clientDisconnected: boolean;
+  /** The error code the client saw, if any. */
+  errorCode?: string;
+  /** ISO 8601, when the request arrived; its UTC day is the aggregates' day. */
+  startedAt: string;
+}
+
+export function costNanoUsd(model: ModelSpec | undefined, promptTokens: number, completionTokens: number): number {
+  return model ? Math.round(costUsd(model, promptTokens, completionTokens) * 1e9) : 0;
+}
+
+/** What the aggregates add up; each field is summed exactly. */
+export interface UsageTotals {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  costNanoUsd: number;
+}
+
+export const ZERO_TOTALS: UsageTotals = { requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, costNanoUsd: 0 };
+
+export function addTotals(a: UsageTotals, b: UsageTotals): UsageTotals {
+  return {
+    requests: a.requests + b.requests,
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    totalTokens: a.totalTokens + b.totalTokens,
+    costNanoUsd: a.costNanoUsd + b.costNanoUsd,
+  };
+}
+
+export function totalsOf(record: UsageRecord): UsageTotals {
+  return {
+    requests: 1,
+    promptTokens: record.promptTokens,
+    completionTokens: record.completionTokens,
+    totalTokens: record.totalTokens,
+    costNanoUsd: record.costNanoUsd,
+  };
+}
