@@ -4,7 +4,6 @@ import { BadRequestError } from '../openai/errors';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
-  ChatRequest,
   StreamPiece,
   Usage,
 } from '../openai/types';
@@ -20,18 +19,20 @@ import {
 } from './fallback';
 import type { GatewayDeps } from './deps';
 import { newCompletionId } from './ids';
+import { RequestMeter } from './meter';
 import type { CoreResult, RequestContext } from './result';
 import { planRoute } from './routing';
 import { parseChatRequest } from './validate';
 
-/** The output cap for a model: the caller's, else the model's maximum. */
-function maxTokensFor(request: ChatRequest, model: ModelSpec): number {
-  return Math.min(request.max_tokens ?? model.maxOutputTokens, model.maxOutputTokens);
-}
-
 export async function chatCompletion(body: string | undefined, ctx: RequestContext, deps: GatewayDeps): Promise<CoreResult> {
   const started = deps.clock.now();
-  await deps.auth.authenticate(ctx.authorization, ctx.sourceIp);
+  const auth = await deps.auth.authenticate(ctx.authorization, ctx.sourceIp);
+  // Rate limits and usage (core/meter.ts): admission below; headers and settlement on whatever comes back.
+  const meter = new RequestMeter(deps, auth, ctx, started);
+  return meter.run(() => serveChat(body, ctx, deps, meter, started));
+}
+
+async function serveChat(body: string | undefined, ctx: RequestContext, deps: GatewayDeps, meter: RequestMeter, started: number): Promise<CoreResult> {
   const request = parseChatRequest(body);
   const plan = planRoute(request, { maxTokens: request.max_tokens });
   if (request.model !== 'auto') {
@@ -43,13 +44,14 @@ export async function chatCompletion(body: string | undefined, ctx: RequestConte
       );
     }
   }
+  await meter.admit(request, plan);
 
   const fallback: FallbackContext = {
     targets: targetsFor(plan.models, deps.providers),
     call: (target: Target, signal: AbortSignal): UpstreamCall => ({
       request,
       upstreamModel: target.route.upstreamModel,
-      maxTokens: maxTokensFor(request, target.model),
+      maxTokens: meter.maxTokens(request, target.model),
       signal,
     }),
     signal: ctx.signal,
@@ -63,6 +65,7 @@ export async function chatCompletion(body: string | undefined, ctx: RequestConte
     const won = await completeWithFallback(fallback);
     const latency = deps.clock.now() - started;
     const { message, finishReason, usage } = won.value;
+    meter.completed(won.target, usage, id);
     const completion: ChatCompletion = {
       id,
       object: 'chat.completion',
@@ -87,6 +90,7 @@ export async function chatCompletion(body: string | undefined, ctx: RequestConte
   }
 
   const won = await streamWithFallback(fallback);
+  meter.streaming(won.target, id);
   const model = won.target.model.id;
   const envelope = (choice: ChatCompletionChunk['choices'][number] | undefined, usage?: Usage | null): ChatCompletionChunk => ({
     id,
@@ -99,6 +103,7 @@ export async function chatCompletion(body: string | undefined, ctx: RequestConte
   async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
     let usage: Usage | undefined;
     const pieceToChunk = (piece: StreamPiece): ChatCompletionChunk | undefined => {
+      meter.onPiece(piece);
       if (piece.usage) usage = piece.usage;
       if (!piece.delta && !piece.finishReason) return undefined;
       return envelope({ index: 0, delta: piece.delta ?? {}, logprobs: null, finish_reason: piece.finishReason ?? null });

@@ -22,4 +22,9 @@ export interface RequestContext {
   authorization?: string;
   /** Aborted when the client disconnects. */
   signal: AbortSignal;
+  /**
+   * Work to run after the response's last byte and before the invocation ends, whatever the response was
+   * (an error response has no `finalize`). Absent where the edge cannot wait: callers then do it inline.
+   */
+  defer?: (task: () => Promise<void>) => void;
 }

@@ -16,11 +16,19 @@ export function createChatHandler(getDeps: () => Promise<GatewayDeps>): Streamif
     });
     let result: CoreResult;
     let deps: GatewayDeps | undefined;
+    // Work the core asks to run after the response (settling an error response's usage and limits).
+    const deferred: Array<() => Promise<void>> = [];
     try {
       deps = await getDeps();
       result = await serveV1(
         req,
-        { requestId: req.requestId, sourceIp: req.sourceIp, authorization: req.headers.authorization, signal: disconnect.signal },
+        {
+          requestId: req.requestId,
+          sourceIp: req.sourceIp,
+          authorization: req.headers.authorization,
+          signal: disconnect.signal,
+          defer: (task) => deferred.push(task),
+        },
         deps,
       );
     } catch (err) {
@@ -34,6 +42,7 @@ export function createChatHandler(getDeps: () => Promise<GatewayDeps>): Streamif
     } finally {
       // After the last byte: the last-used write (at most one per key per minute) ends inside this invocation.
       await deps?.auth.settle();
+      await Promise.allSettled(deferred.map((task) => task()));
     }
   });
 }

@@ -2,6 +2,7 @@
 import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../openai/errors';
 import { chatCompletion } from '../core/chat';
 import type { GatewayDeps } from '../core/deps';
+import { withRateLimitHeaders } from '../core/meter';
 import { getModel, listModels } from '../core/models';
 import type { CoreResult, RequestContext } from '../core/result';
 import type { HttpRequest } from './http';
@@ -19,9 +20,11 @@ export async function serveV1(req: HttpRequest, ctx: RequestContext, deps: Gatew
   }
   if (path === '/v1/models' || path.startsWith('/v1/models/')) {
     if (req.method !== 'GET') throw new MethodNotAllowedError(`Method ${req.method} is not allowed on ${path}; use GET.`);
-    await deps.auth.authenticate(ctx.authorization, ctx.sourceIp);
-    if (path === '/v1/models') return json(listModels());
-    return json(getModel(decodeURIComponent(path.slice('/v1/models/'.length))));
+    const auth = await deps.auth.authenticate(ctx.authorization, ctx.sourceIp);
+    // Listing models is not counted, but the answer carries the key's rate-limit headers like every /v1 answer.
+    return withRateLimitHeaders(deps, auth, ctx, async () =>
+      json(path === '/v1/models' ? listModels() : getModel(decodeURIComponent(path.slice('/v1/models/'.length)))),
+    );
   }
   throw new NotFoundError(`Unknown request URL: ${req.method} ${req.path}.`, { code: 'unknown_url' });
 }
