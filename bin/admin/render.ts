@@ -1,0 +1,93 @@
+// Admin API objects as tables. The shapes mirror lambda/core/admin/views.ts (the CLI reads them over HTTP).
+import { details, table, time, type Cell } from './table';
+
+export interface AccountWire {
+  id: string;
+  name: string;
+  plan: string;
+  custom_limits: Record<string, number | null> | null;
+  limits: Record<string, number | null>;
+  key_quota: number | null;
+  created_at: number;
+  updated_at: number | null;
+  active_keys?: number;
+  warnings?: string[];
+}
+
+export interface KeyWire {
+  id: string;
+  account_id: string;
+  label: string;
+  hint: string;
+  status: string;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+  ip_allowlist: string[];
+  replaces: string | null;
+  replaced_by: string | null;
+  secret?: string;
+}
+
+export interface ListWire<T> {
+  data: T[];
+  has_more: boolean;
+  next_cursor?: string | null;
+}
+
+const limit = (v: number | null | undefined): Cell => (v === null ? 'unlimited' : v);
+
+export function accountsTable(accounts: readonly AccountWire[]): string {
+  if (!accounts.length) return 'No accounts.';
+  return table(
+    ['ID', 'NAME', 'PLAN', 'KEY QUOTA', 'CREATED'],
+    accounts.map((a) => [a.id, a.name, a.plan, limit(a.key_quota), time(a.created_at)]),
+  );
+}
+
+export function accountDetails(a: AccountWire): string {
+  const pairs: Array<[string, Cell]> = [
+    ['id', a.id],
+    ['name', a.name],
+    ['plan', a.plan],
+    ['key quota', limit(a.key_quota)],
+  ];
+  if (a.active_keys !== undefined) pairs.push(['active keys', a.active_keys]);
+  for (const [name, value] of Object.entries(a.limits)) {
+    const custom = a.custom_limits && name in a.custom_limits ? ' (custom)' : '';
+    pairs.push([name.replace(/_/g, ' '), `${limit(value) ?? '-'}${custom}`]);
+  }
+  pairs.push(['created', time(a.created_at)], ['updated', time(a.updated_at)]);
+  return details(pairs);
+}
+
+export function keysTable(keys: readonly KeyWire[]): string {
+  if (!keys.length) return 'No keys.';
+  return table(
+    ['ID', 'LABEL', 'HINT', 'STATUS', 'CREATED', 'LAST USED', 'EXPIRES', 'IP ALLOWLIST'],
+    keys.map((k) => [k.id, k.label, k.hint, k.status, time(k.created_at), time(k.last_used_at), time(k.expires_at), k.ip_allowlist.join(',')]),
+  );
+}
+
+export function keyDetails(k: KeyWire): string {
+  return details([
+    ['id', k.id],
+    ['account', k.account_id],
+    ['label', k.label],
+    ['hint', k.hint],
+    ['status', k.status],
+    ['ip allowlist', k.ip_allowlist.join(', ')],
+    ['created', time(k.created_at)],
+    ['last used', time(k.last_used_at)],
+    ['expires', time(k.expires_at)],
+    ['revoked', time(k.revoked_at)],
+    ['replaces', k.replaces],
+    ['replaced by', k.replaced_by],
+  ]);
+}
+
+/** The one time the secret is shown: said plainly, on its own line, easy to copy. */
+export function secretNotice(secret: string): string {
+  return `\nSecret (shown once; it cannot be retrieved again):\n${secret}`;
+}
