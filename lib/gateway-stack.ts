@@ -24,6 +24,9 @@ export const PROVIDER_SECRET_KEYS = [
   'OP_COMPAT_API_KEY',
 ] as const;
 
+/** What the admin function may do to the keys table (see lambda/store/key-store.ts, audit-log.ts). */
+export const ADMIN_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] as const;
+
 /**
  * The OriginalPoint gateway: the OpenAI-compatible /v1 endpoint (a streaming Lambda function URL), the
  * IAM-authorized admin API, the DynamoDB tables both share, and the secret holding provider credentials.
@@ -101,7 +104,9 @@ export class GatewayStack extends Stack {
       environment: tables.environment(),
     });
     this.admin = admin;
-    tables.grantReadWriteData(admin.role);
+    // Accounts, keys and the audit log all live in the keys table: item reads and writes there, and queries
+    // of its listing index, are all the admin API does. No other table, no scans, no batch writes.
+    tables.grantItemActions(admin.role, 'keys', ADMIN_TABLE_ACTIONS);
     const adminApi = new AdminApi(this, 'AdminApi', { handler: admin.function });
     this.adminApi = adminApi;
 

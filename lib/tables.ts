@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { PARTITION_KEY, SORT_KEY, TABLES, type TableDefinition } from '../lambda/store/tables';
@@ -25,6 +25,20 @@ export class GatewayTables extends Construct {
   /** Item read/write on every table and its indexes; no table management, no streams, no backups. */
   grantReadWriteData(grantee: iam.IGrantable): void {
     for (const table of Object.values(this.byId)) table.grantReadWriteData(grantee);
+  }
+
+  /**
+   * Exactly `actions` on one table and the indexes lambda/store/tables.ts declares for it, by name (no
+   * `index/*` wildcard): for functions that need a narrow slice rather than grantReadWriteData.
+   */
+  grantItemActions(grantee: iam.IGrantable, tableId: TableId, actions: readonly string[]): void {
+    const table = this.byId[tableId];
+    const indexes = TABLES.find((t) => t.id === tableId)?.indexes ?? [];
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...actions],
+      resourceArns: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
+    });
   }
 
   /** The environment the store reads its table names from (see lambda/config.ts). */

@@ -4,7 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GatewayStack } from '../../lib/gateway-stack';
+import { ADMIN_TABLE_ACTIONS, GatewayStack } from '../../lib/gateway-stack';
 import { TABLES } from '../../lambda/store/tables';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -211,13 +211,20 @@ describe('admin API', () => {
     });
   });
 
-  it('lets the admin function reach the tables but neither Bedrock nor the provider secret', () => {
+  it('lets the admin function do item reads, writes and queries on the keys table and its index, and nothing else', () => {
     const all = grants(id(stack.admin.role));
-    const tableArns = TABLES.map((t) => `\${${id(stack.tables.byId[t.id])}.Arn}`);
-    for (const arn of tableArns) expect(all.map((g) => g.resource)).toContain(arn);
+    const keys = `\${${id(stack.tables.byId.keys)}.Arn}`;
+    const keysIndexes = TABLES.find((t) => t.id === 'keys')!.indexes.map((i) => `${keys}/index/${i.name}`);
+    const dynamo = all.filter((g) => g.action.startsWith('dynamodb:'));
+    expect(new Set(dynamo.map((g) => g.action))).toEqual(new Set(ADMIN_TABLE_ACTIONS));
+    expect(new Set(dynamo.map((g) => g.resource))).toEqual(new Set([keys, ...keysIndexes]));
     for (const { action, resource } of all) {
       expect(action).toMatch(/^(dynamodb|logs):[A-Za-z]+$/);
-      expect(resource).not.toContain(id(stack.providerSecret));
+      expect(resource).not.toContain('*');
+      if (action.startsWith('logs:')) expect(resource).toBe(`\${${id(stack.admin.logGroup)}.Arn}`);
+    }
+    for (const unneeded of ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteTable']) {
+      expect(dynamo.map((g) => g.action)).not.toContain(unneeded);
     }
   });
 });
