@@ -16,7 +16,8 @@ import { limitsFor, type Limits } from './plans';
 import type { CoreResult, RequestContext } from './result';
 import type { RoutingPlan } from './routing';
 import { writeUsage } from './usage/ledger';
-import { costNanoUsd, type UsageRecord, type UsageStatus } from './usage/record';
+import { buildRecord } from './usage/build';
+import type { UsageStatus } from './usage/record';
 
 export type MeterDeps = Pick<GatewayDeps, 'config' | 'store' | 'clock'>;
 
@@ -240,7 +241,23 @@ export class RequestMeter {
     const outcome = await this.outcome;
     clearInterval(this.heartbeat);
     if (!this.metered || !this.request) return;
-    const record = this.record(outcome);
+    const record = buildRecord({
+      requestId: this.ctx.requestId,
+      completionId: this.completionId,
+      keyId: this.auth.key.keyId,
+      accountId: this.auth.account.accountId,
+      request: this.request,
+      routingMode: this.plan?.mode ?? 'explicit',
+      ...(this.target ? { served: { model: this.target.model, provider: this.target.route.provider } } : {}),
+      usage: this.usage,
+      promptEstimate: this.promptEstimate,
+      pieces: this.pieces,
+      started: this.started,
+      firstContentAt: this.firstContentAt,
+      ended: this.deps.clock.now(),
+      status: outcome.status,
+      errorCode: outcome.errorCode,
+    });
     const { config, store, clock } = this.deps;
     const work: Array<Promise<unknown>> = [
       writeUsage(store.usage, record, clock.now() + config.usageRetentionDays * DAY_MS, randomBase62(16)),
@@ -248,52 +265,6 @@ export class RequestMeter {
     if (this.ticket) work.push(this.limiter.settle(this.ticket, record.totalTokens));
     const results = await Promise.allSettled(work);
     for (const r of results) if (r.status === 'rejected') log('settlement step failed', r.reason);
-  }
-
-  private record(outcome: Outcome): UsageRecord {
-    const request = this.request!;
-    const now = this.deps.clock.now();
-    const reached = outcome.status === 'ok' || outcome.status === 'stream_error' || outcome.status === 'client_disconnected';
-    let promptTokens = 0;
-    let completionTokens = 0;
-    let totalTokens = 0;
-    let usageSource: UsageRecord['usageSource'] = 'none';
-    if (this.usage) {
-      // Exactly what the response carried (or would have carried, for a stream without include_usage).
-      ({ prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: totalTokens } = this.usage);
-      usageSource = 'upstream';
-    } else if (reached) {
-      // The provider never reported usage (a cut or abandoned answer): what was sent, estimated.
-      promptTokens = this.promptEstimate;
-      completionTokens = this.pieces;
-      totalTokens = promptTokens + completionTokens;
-      usageSource = 'estimated';
-    }
-    const model = this.target?.model;
-    const cost = costNanoUsd(model, promptTokens, completionTokens);
-    return {
-      requestId: this.ctx.requestId,
-      ...(this.completionId ? { completionId: this.completionId } : {}),
-      keyId: this.auth.key.keyId,
-      accountId: this.auth.account.accountId,
-      requestedModel: request.model,
-      modelUsed: model?.id ?? null,
-      provider: this.target?.route.provider ?? null,
-      routingMode: this.plan?.mode ?? 'explicit',
-      stream: request.stream,
-      promptTokens,
-      completionTokens,
-      totalTokens,
-      usageSource,
-      costNanoUsd: cost,
-      costUsd: cost / 1e9,
-      latencyMs: now - this.started,
-      ttftMs: this.firstContentAt === undefined ? null : this.firstContentAt - this.started,
-      status: outcome.status,
-      clientDisconnected: outcome.status === 'client_disconnected',
-      ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
-      startedAt: new Date(this.started).toISOString(),
-    };
   }
 }
 
