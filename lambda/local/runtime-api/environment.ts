@@ -17,6 +17,8 @@ import {
   type FunctionError,
 } from './protocol';
 
+const LINGER_MS = 250;
+
 export interface FunctionDefinition {
   name: string;
   /** The unpacked deployment package (LAMBDA_TASK_ROOT). */
@@ -80,7 +82,8 @@ interface Current {
   responded: boolean;
   resolve(outcome: InvocationOutcome): void;
   timer: NodeJS.Timeout;
-  responseReq?: IncomingMessage;
+  /** The runtime's streaming response request while it is open, and our answer to it. */
+  response?: { req: IncomingMessage; res: ServerResponse };
   unlisten(): void;
 }
 
@@ -105,6 +108,21 @@ function readAll(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/**
+ * Ends a streamed response the caller no longer wants: the Runtime API answers the response request
+ * before its body is complete and closes the connection, so the function's further writes fail and its
+ * response stream closes unfinished (what a streaming handler sees as the client going away).
+ * The answer goes out first: aws-lambda-ric 4 leaves a rejection unhandled (and its process exits) if
+ * the connection drops before it got a response.
+ */
+function cutResponse(req: IncomingMessage, res: ServerResponse): void {
+  if (!res.headersSent) {
+    res.writeHead(202, { 'content-type': 'application/json', connection: 'close' });
+    res.end(JSON.stringify({ status: 'OK' }));
+  }
+  req.resume();
+}
+
 function trailerError(req: IncomingMessage): FunctionError | undefined {
   const type = req.trailers[ERROR_TYPE_TRAILER];
   if (!type) return undefined;
@@ -121,6 +139,8 @@ export class LambdaEnvironment {
   invocations = 0;
   private parkedNext?: ServerResponse;
   private current?: Current;
+  /** The previous invocation, while its late answer may still arrive after the runtime's next /next. */
+  private lingering?: Current;
   private child?: ChildProcess;
   private settleReady!: (err?: Error) => void;
 
@@ -203,19 +223,19 @@ export class LambdaEnvironment {
     const id = randomUUID();
     const deadline = Date.now() + this.definition.timeoutS * 1000;
     return new Promise<InvocationOutcome>((resolve) => {
-      const onAbort = () => this.abandon();
-      inv.signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(() => this.timedOut(), this.definition.timeoutS * 1000);
-      timer.unref();
-      this.current = {
+      const onAbort = () => this.abandon(cur);
+      const cur: Current = {
         id,
         inv,
         settled: false,
         responded: false,
         resolve,
-        timer,
+        timer: setTimeout(() => this.timedOut(cur), this.definition.timeoutS * 1000),
         unlisten: () => inv.signal?.removeEventListener('abort', onAbort),
       };
+      cur.timer.unref();
+      inv.signal?.addEventListener('abort', onAbort, { once: true });
+      this.current = cur;
       parked.writeHead(200, {
         'content-type': 'application/json',
         [INVOKE_HEADERS.requestId]: id,
@@ -223,12 +243,11 @@ export class LambdaEnvironment {
         [INVOKE_HEADERS.functionArn]: `arn:aws:lambda:us-east-1:000000000000:function:${this.definition.name}`,
       });
       parked.end(JSON.stringify(inv.event));
-      if (inv.signal?.aborted) this.abandon();
+      if (inv.signal?.aborted) this.abandon(cur);
     });
   }
 
-  private settle(outcome: InvocationOutcome): void {
-    const cur = this.current;
+  private settle(cur: Current | undefined, outcome: InvocationOutcome): void {
     if (!cur || cur.settled) return;
     cur.settled = true;
     clearTimeout(cur.timer);
@@ -241,18 +260,16 @@ export class LambdaEnvironment {
   }
 
   /** The caller left: cut the streamed response (the handler's stream closes) or drop the one to come. */
-  private abandon(): void {
-    const cur = this.current;
+  private abandon(cur: Current | undefined): void {
     if (!cur || cur.settled) return;
-    cur.responseReq?.socket.destroy();
-    this.settle({ kind: 'abandoned' });
+    if (cur.response) cutResponse(cur.response.req, cur.response.res);
+    this.settle(cur, { kind: 'abandoned' });
   }
 
-  private timedOut(): void {
-    const cur = this.current;
-    if (!cur || cur.settled) return;
-    cur.responseReq?.socket.destroy();
-    this.settle({ kind: 'error', error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.definition.timeoutS} seconds` } });
+  private timedOut(cur: Current): void {
+    if (cur.settled) return;
+    if (cur.response) cutResponse(cur.response.req, cur.response.res);
+    this.settle(cur, { kind: 'error', error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.definition.timeoutS} seconds` } });
     // Lambda does not reuse an environment whose invocation timed out: the function may still be running.
     this.child?.kill('SIGKILL');
   }
@@ -261,7 +278,8 @@ export class LambdaEnvironment {
     this.state = 'dead';
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
     const error = { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.current?.id ?? '-'} Error: Runtime exited with ${how}` };
-    this.settle({ kind: 'error', error });
+    this.settle(this.current, { kind: 'error', error });
+    this.settle(this.lingering, { kind: 'error', error });
     this.settleReady(new InitError({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited during init with ${how}\n${this.outputTail}` }));
     this.parkedNext?.destroy();
     this.server.closeAllConnections();
@@ -279,9 +297,15 @@ export class LambdaEnvironment {
   }
 
   private next(res: ServerResponse): void {
-    // Asking for the next event ends the previous invocation at the latest.
-    if (this.current && !this.current.settled) {
-      this.settle({ kind: 'error', error: { errorType: 'Runtime.NoResponse', errorMessage: 'The runtime asked for the next event without responding.' } });
+    const previous = this.current;
+    if (previous && !previous.settled) {
+      // aws-lambda-ric posts a streaming handler's error without waiting for it before asking for the
+      // next event, so the previous invocation's answer may still be on its way: wait for it briefly.
+      this.lingering = previous;
+      setTimeout(() => {
+        if (this.lingering === previous) this.lingering = undefined;
+        this.settle(previous, { kind: 'error', error: { errorType: 'Runtime.NoResponse', errorMessage: 'The runtime asked for the next event without responding.' } });
+      }, LINGER_MS).unref();
     }
     this.current = undefined;
     if (this.state === 'init') {
@@ -297,8 +321,8 @@ export class LambdaEnvironment {
   }
 
   private known(requestId: string, res: ServerResponse): Current | undefined {
-    const cur = this.current;
-    if (cur && cur.id === requestId && !cur.responded) {
+    const cur = [this.current, this.lingering].find((c) => c?.id === requestId);
+    if (cur && !cur.responded) {
       cur.responded = true;
       return cur;
     }
@@ -317,25 +341,21 @@ export class LambdaEnvironment {
     const body = await readAll(req);
     if (!cur) return;
     reply(res, 202, { status: 'OK' });
-    this.settle({ kind: 'error', error: parseFunctionError(body.toString('utf8'), 'Runtime.UnknownError') });
+    this.settle(cur, { kind: 'error', error: parseFunctionError(body.toString('utf8'), 'Runtime.UnknownError') });
   }
 
   private async response(requestId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const cur = this.known(requestId, res);
     if (!cur) return void req.resume();
-    if (cur.settled) {
-      // The caller is gone (or the invocation timed out): refusing the connection is what the handler sees.
-      req.socket.destroy();
-      return;
-    }
+    if (cur.settled) return cutResponse(req, res);
     if (String(req.headers[RESPONSE_MODE_HEADER] ?? '').toLowerCase() !== STREAMING_MODE) {
       const payload = await readAll(req);
       this.firstResponse();
       reply(res, 202, { status: 'OK' });
-      this.settle({ kind: 'buffered', payload });
+      this.settle(cur, { kind: 'buffered', payload });
       return;
     }
-    cur.responseReq = req;
+    cur.response = { req, res };
     cur.inv.onStreamStart?.(String(req.headers['content-type'] ?? 'application/octet-stream'));
     req.on('data', (chunk: Buffer) => {
       this.firstResponse();
@@ -347,11 +367,11 @@ export class LambdaEnvironment {
     });
     req.on('end', () => {
       reply(res, 202, { status: 'OK' });
-      this.settle({ kind: 'streamed', error: trailerError(req) });
+      this.settle(cur, { kind: 'streamed', error: trailerError(req) });
     });
     req.on('close', () => {
       if (!req.complete) {
-        this.settle({ kind: 'streamed', error: { errorType: 'Runtime.StreamBroken', errorMessage: 'The runtime closed the response stream before ending it.' } });
+        this.settle(cur, { kind: 'streamed', error: { errorType: 'Runtime.StreamBroken', errorMessage: 'The runtime closed the response stream before ending it.' } });
       }
     });
   }

@@ -34,7 +34,8 @@ function headerValues(headers: ProxyResult['headers'], cookies?: string[]): Reco
 }
 
 function failed(res: ServerResponse, outcome: InvocationOutcome): void {
-  if (outcome.kind === 'error') console.error(`lambda runtime: invocation failed: ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
+  const error = outcome.kind === 'error' || outcome.kind === 'streamed' ? outcome.error : undefined;
+  if (error) console.error(`lambda runtime: invocation failed: ${error.errorType}: ${error.errorMessage}`);
   // As the in-process runtime answers a failed function; once bytes went out, the connection is cut.
   if (!res.headersSent) sendJson(res, 502, 'The function failed.', 'server_error', null);
   else res.destroy();
@@ -64,6 +65,7 @@ async function serveFunctionUrl(pool: LambdaPool, req: IncomingMessage, res: Ser
     if (!res.writableFinished) gone.abort();
   });
   let decoder: PreludeDecoder | undefined;
+  let rawType = 'application/octet-stream';
   const outcome = await pool.invoke({
     event: functionUrlEvent(req, body),
     signal: gone.signal,
@@ -77,15 +79,17 @@ async function serveFunctionUrl(pool: LambdaPool, req: IncomingMessage, res: Ser
           (bytes) => res.write(bytes),
         );
       } else {
-        // A handler that streams without HttpResponseStream.from: the bytes are the body as they are.
-        res.writeHead(200, { 'content-type': contentType });
-        res.flushHeaders();
+        rawType = contentType;
       }
     },
     onBytes(bytes) {
       if (res.destroyed) return true;
       if (decoder) decoder.write(bytes);
-      else res.write(bytes);
+      else {
+        // A handler that streams without HttpResponseStream.from: the bytes are the body as they are.
+        if (!res.headersSent) res.writeHead(200, { 'content-type': rawType });
+        res.write(bytes);
+      }
       return !res.writableNeedDrain;
     },
     onceDrain(resume) {

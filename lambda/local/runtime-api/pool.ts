@@ -129,8 +129,11 @@ export class LambdaPool {
     try {
       await env.ready;
     } catch (err) {
-      await env.close();
+      // Out of the pool before its process ends, so the exit does not start a replacement for the
+      // invocation this failure is about to answer.
+      this.environments.delete(env);
       this.failed(err);
+      await env.close();
     }
   }
 
