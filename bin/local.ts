@@ -1,5 +1,6 @@
 // `npm start`: the gateway on this machine, with no AWS account and no provider keys needed.
 //   npm start -- --port 8787 [--memory | --data-dir DIR] [--dynamo-endpoint URL] [--simulator-url URL]
+//   npm start -- --runtime lambda [--concurrency N]   the deployable bundles under AWS's runtime client
 import { parseArgs } from 'node:util';
 import { startLocalGateway } from '../lambda/local/gateway';
 
@@ -11,12 +12,22 @@ const { values } = parseArgs({
     // Several gateway processes can share one store and one simulator (as Lambda instances share AWS).
     'dynamo-endpoint': { type: 'string' },
     'simulator-url': { type: 'string' },
+    // `lambda`: cdk.out's bundles under aws-lambda-ric (installed on first use) instead of this process.
+    runtime: { type: 'string', default: 'local' },
+    concurrency: { type: 'string' },
   },
 });
 
 const port = Number(values.port ?? process.env.PORT ?? 8787);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`Invalid port: ${values.port ?? process.env.PORT}`);
+  process.exit(2);
+}
+
+const runtime = values.runtime;
+const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+if ((runtime !== 'local' && runtime !== 'lambda') || (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0))) {
+  console.error('Usage: --runtime local|lambda [--concurrency N] (N execution environments, lambda only)');
   process.exit(2);
 }
 
@@ -27,9 +38,13 @@ const gateway = await startLocalGateway({
   simulatorUrl: values['simulator-url'],
   // Humans watching a simulated stream should see it arrive token by token.
   simulatorDefaults: { ttftMs: 150, tokensPerSecond: 60 },
+  runtime,
+  // Install and synth progress, and the functions' own logs (CloudWatch's in AWS), go to stderr.
+  lambda: { concurrency, log: (line) => console.error(line), functionOutput: (text) => process.stderr.write(text) },
 });
 
-console.log(`OriginalPoint gateway is running (local runtime, DynamoDB via dynalite at ${gateway.dynamoEndpoint}).`);
+const runtimeName = runtime === 'lambda' ? 'bundles from cdk.out under aws-lambda-ric' : 'local runtime';
+console.log(`OriginalPoint gateway is running (${runtimeName}, DynamoDB via dynalite at ${gateway.dynamoEndpoint}).`);
 console.log(`OPENAI_BASE_URL=${gateway.baseUrl}`);
 console.log(`OPENAI_API_KEY=${gateway.apiKey}`);
 console.log(`OP_ADMIN_TOKEN=${gateway.adminToken}`);
