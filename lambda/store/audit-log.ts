@@ -1,6 +1,8 @@
 // The admin audit log in the keys table: pk "AUDIT#<yyyy-mm-dd>" (UTC day of the change), sk
-// "<ISO time>#<random>" so one day reads back in order with a single Query. Entries carry no TTL: the trail
-// is small (admin changes only) and outlives the access logs on purpose.
+// "<ISO time>#<sequence>#<random>" so one day reads back in order with a single Query: the per-instance
+// sequence keeps changes made within one millisecond (an account deletion revoking its keys) in the order
+// they were made. Entries carry no TTL: the trail is small (admin changes only) and outlives the access logs
+// on purpose.
 import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditLog } from '../core/records';
@@ -9,6 +11,8 @@ import { strip } from './key-store';
 export const auditPk = (day: string) => `AUDIT#${day}`;
 
 export class DynamoAuditLog implements AuditLog {
+  private sequence = 0;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
@@ -18,7 +22,7 @@ export class DynamoAuditLog implements AuditLog {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: auditPk(entry.at.slice(0, 10)), sk: `${entry.at}#${randomBytes(6).toString('hex')}`, ...entry },
+        Item: { pk: auditPk(entry.at.slice(0, 10)), sk: `${entry.at}#${String(this.sequence++).padStart(12, '0')}#${randomBytes(4).toString('hex')}`, ...entry },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
