@@ -28,6 +28,13 @@ interface Outcome {
 
 const DAY_MS = 86_400_000;
 
+/** Settlements running in this process. A Lambda invocation awaits its own; a local server shutting down awaits all. */
+const inFlight = new Set<Promise<void>>();
+
+export async function settlementsDone(): Promise<void> {
+  while (inFlight.size) await Promise.allSettled([...inFlight]);
+}
+
 function log(message: string, err: unknown): void {
   // Ids and error names only: never a key, a prompt or an answer.
   console.error(JSON.stringify({ level: 'error', message, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }));
@@ -233,7 +240,12 @@ export class RequestMeter {
 
   /** Settles once, whoever asks first (the result's finalize or the edge's deferred work). */
   private settle(): Promise<void> {
-    this.settlement ??= this.doSettle().catch((err: unknown) => log('settlement failed', err));
+    if (!this.settlement) {
+      const settlement = this.doSettle().catch((err: unknown) => log('settlement failed', err));
+      inFlight.add(settlement);
+      void settlement.finally(() => inFlight.delete(settlement));
+      this.settlement = settlement;
+    }
     return this.settlement;
   }
 

@@ -8,6 +8,7 @@ import { PROVIDER_INSTANCES, loadConfig, providerInstances, type Env } from '../
 import { createAccount, issueKey } from '../core/accounts';
 import { systemClock, type Clock } from '../core/clock';
 import type { GatewayDeps } from '../core/deps';
+import { settlementsDone } from '../core/meter';
 import { hashApiKey } from '../core/keys';
 import type { KeyStore } from '../core/records';
 import { ensureTables } from '../store/bootstrap';
@@ -131,6 +132,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       await runtime.close();
       // Last-used writes still in flight go to dynalite before it stops.
       await deps.auth.settle();
+      // So do settlements of requests the runtime just cut off (usage records, leases).
+      await settlementsDone();
       await simulator?.close();
       await dynamo?.close();
     },
