@@ -156,6 +156,10 @@ export class DynamoKeyStore implements KeyStore {
     );
   }
 
+  /**
+   * A whole-item replace of a record the caller has just read: a lastUsedAt written by /v1 in between is
+   * set back to the value read (at most about a minute stale), which admin changes can afford.
+   */
   async updateKey(key: KeyRecord): Promise<boolean> {
     return this.replaceExisting(keyItem(key));
   }
