@@ -14,6 +14,7 @@ import {
   type KeyWire,
   type ListWire,
 } from './render';
+import { USAGE_COMMANDS } from './usage';
 
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -209,4 +210,5 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
       },
     },
   },
+  usage: USAGE_COMMANDS,
 };

@@ -21,9 +21,9 @@ export interface Io {
 
 function help(): string {
   const lines = [
-    'op-admin: manage OriginalPoint accounts and API keys through the admin API.',
+    'op-admin: manage OriginalPoint accounts and API keys, and read usage, through the admin API.',
     '',
-    'Usage: op-admin <accounts|keys> <command> [arguments] [options]',
+    'Usage: op-admin <accounts|keys|usage> <command> [arguments] [options]',
     '',
   ];
   for (const [group, commands] of Object.entries(COMMANDS)) {

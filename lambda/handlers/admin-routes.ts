@@ -6,6 +6,7 @@ import * as keys from '../core/admin/key-service';
 import * as parse from '../core/admin/validation';
 import { requireKey } from '../core/admin/context';
 import { keyView } from '../core/admin/views';
+import * as usage from '../core/usage/report';
 import type { HttpRequest } from './http';
 
 type Handler = (req: HttpRequest, ctx: AdminContext, id: string) => Promise<unknown>;
@@ -49,6 +50,15 @@ const ROUTES: readonly Route[] = [
       GET: (req, ctx, id) => {
         parse.parseEmptyBody(req.body);
         return keys.listKeys(ctx, id);
+      },
+    },
+  },
+  {
+    pattern: /^\/admin\/accounts\/([^/]+)\/usage$/,
+    methods: {
+      GET: (req, ctx, id) => {
+        parse.parseEmptyBody(req.body);
+        return usage.accountUsage(ctx, id, usage.parseUsageQuery(req.query, now(ctx)));
       },
     },
   },

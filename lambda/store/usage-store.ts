@@ -31,7 +31,8 @@ const TOTALS: ReadonlyArray<keyof UsageTotals> = ['requests', 'promptTokens', 'c
 
 function aggregateKey(dimension: AggregateDimension, record: UsageRecord): { sk: string; fields: Item } {
   const day = record.startedAt.slice(0, 10);
-  const model = record.modelUsed ?? '-';
+  // Requests no model served (every route failed) are still requests: they group under "(none)".
+  const model = record.modelUsed ?? '(none)';
   switch (dimension) {
     case 'account':
       return { sk: `${AGG_PREFIX.account}${day}`, fields: { day } };

@@ -13,7 +13,7 @@ import { SIM_PROTOCOLS, startSimulator, type Simulator } from '../../lambda/loca
 import { ensureTables } from '../../lambda/store/bootstrap';
 import { createStore } from '../../lambda/store/dynamo';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway';
-import { clientFor, counters, leasesReleased, limitedKey, recordsOf, sum } from '../helpers/limits';
+import { clientFor, countersWhenSettled, leasesReleased, limitedKey, recordsOf, sum } from '../helpers/limits';
 
 const LEASE_MS = 1_500;
 let dynamo: LocalDynamo;
@@ -110,7 +110,8 @@ describe.each([
       });
     }
     const used = sum(admitted, (r) => r.usage.total_tokens);
-    expect(await counters(store, key.keyId, at)).toEqual({ requestsMinute: L, tokensMinute: used, tokensMonth: used, active: 0 });
+    const expected = { requestsMinute: L, tokensMinute: used, tokensMonth: used, active: 0 };
+    expect(await countersWhenSettled(store, key.keyId, at, expected)).toEqual(expected);
   });
 });
 

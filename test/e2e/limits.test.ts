@@ -4,6 +4,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lambda/core/clock';
+import { settlementsDone } from '../../lambda/core/meter';
 import type { Limits } from '../../lambda/core/plans';
 import type { Plan } from '../../lambda/core/records';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -32,13 +33,22 @@ async function keyWith(limits: Partial<Limits>, plan: Plan = 'enterprise'): Prom
   return { key, client: clientFor(t.gw.baseUrl, key.secret) };
 }
 
-async function refusal(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
+type Refusal = InstanceType<typeof OpenAI.APIError> & { headers: Headers };
+
+/** The error a request ended with; it must be an HTTP error response (so it has headers). */
+async function refusal(p: Promise<unknown>): Promise<Refusal> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,
   );
-  if (!(err instanceof OpenAI.APIError)) throw new Error(`expected an API error, got ${String(err)}`);
-  return err;
+  if (!(err instanceof OpenAI.APIError) || !err.headers) throw new Error(`expected an API error response, got ${String(err)}`);
+  return err as Refusal;
+}
+
+/** Until the key's requests have settled: the slot is back (so settlement has begun), and it has finished. */
+async function settled(keyId: string): Promise<void> {
+  await leasesReleased(store(), keyId, clock.now());
+  await settlementsDone();
 }
 
 const RATE_HEADERS = [
@@ -75,9 +85,9 @@ describe('windows', () => {
   it('refuses once the month is used up and admits again on the first of the next month (UTC)', async () => {
     clock.set(Date.UTC(2026, 0, 31, 23, 59, 50));
     const { client } = await keyWith({ tokensPerMonth: 120 });
-    let refused: InstanceType<typeof OpenAI.APIError> | undefined;
+    let refused: Refusal | undefined;
     for (let i = 0; i < 12 && !refused; i++) {
-      refused = await client.chat.completions.create({ ...ask(), max_tokens: 30 }).then(() => undefined, (e: InstanceType<typeof OpenAI.APIError>) => e);
+      refused = await client.chat.completions.create({ ...ask(), max_tokens: 30 }).then(() => undefined, (e: Refusal) => e);
     }
     expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
     expect(refused?.message).toContain('tokens per month');
@@ -107,15 +117,15 @@ describe('headers on every response of an authenticated key', () => {
     const afterJson = await check(json.response.headers, '200 JSON');
     expect(afterJson.requests).toBe(4);
     expect(afterJson.tokens).toBeLessThan(50_000);
-    await leasesReleased(store(), key.keyId, clock.now());
+    await settled(key.keyId);
 
     const stream = await client.chat.completions.create({ ...ask(), stream: true }).withResponse();
     for await (const _ of stream.data) void _;
     expect((await check(stream.response.headers, '200 stream')).requests).toBe(3);
-    await leasesReleased(store(), key.keyId, clock.now());
+    await settled(key.keyId);
 
     // Errors before admission consume nothing and report the counters as they are.
-    const settled = await now();
+    const current = await now();
     for (const [what, p] of [
       ['400 invalid', client.chat.completions.create({ ...ask(), temperature: 3 })],
       ['400 max_tokens', client.chat.completions.create({ ...ask(), max_tokens: 1_001 })],
@@ -123,7 +133,7 @@ describe('headers on every response of an authenticated key', () => {
     ] as const) {
       const err = await refusal(p);
       const seen = await check(err.headers, what);
-      expect(seen, what).toEqual({ requests: 5 - settled.requestsMinute, tokens: 50_000 - settled.tokensMinute });
+      expect(seen, what).toEqual({ requests: 5 - current.requestsMinute, tokens: 50_000 - current.tokensMinute });
     }
 
     t.gw.simulator?.configure('openai', { fault: { kind: 'status', status: 500 } });
@@ -197,10 +207,10 @@ describe('the concurrency slot is released however a request ends', () => {
   it('normal end, JSON and streamed', async () => {
     const { key, client } = await keyWith(one);
     await client.chat.completions.create(ask());
-    await leasesReleased(store(), key.keyId, clock.now());
+    await settled(key.keyId);
     const stream = await client.chat.completions.create({ ...ask(), stream: true });
     for await (const _ of stream) void _;
-    await leasesReleased(store(), key.keyId, clock.now());
+    await settled(key.keyId);
     await client.chat.completions.create(ask());
   });
 
@@ -208,7 +218,7 @@ describe('the concurrency slot is released however a request ends', () => {
     const { key, client } = await keyWith(one);
     t.gw.simulator?.configure('openai', { fault: { kind: 'status', status: 500 } });
     expect((await refusal(client.chat.completions.create(ask()))).status).toBeGreaterThanOrEqual(500);
-    await leasesReleased(store(), key.keyId, clock.now());
+    await settled(key.keyId);
     const [record] = await recordsOf(store(), key.accountId, 1);
     expect(record).toMatchObject({ status: 'upstream_error', totalTokens: 0, modelUsed: null });
     // Nothing was generated: the reservation is given back entirely.
@@ -224,7 +234,7 @@ describe('the concurrency slot is released however a request ends', () => {
       for await (const chunk of stream) content += chunk.choices[0]?.delta.content ?? '';
     })().then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIError);
-    await leasesReleased(store(), key.keyId, clock.now());
+    await settled(key.keyId);
     const [record] = await recordsOf(store(), key.accountId, 1);
     expect(record).toMatchObject({ status: 'stream_error', usageSource: 'estimated', completionTokens: 3 });
     expect(content.trim().split(/\s+/)).toHaveLength(3);
@@ -240,7 +250,7 @@ describe('the concurrency slot is released however a request ends', () => {
     await (async () => {
       for await (const chunk of stream) if (chunk.choices[0]?.delta.content && ++pieces === 2) controller.abort();
     })().catch(() => undefined);
-    await leasesReleased(store(), key.keyId, clock.now());
+    await settled(key.keyId);
     const [record] = await recordsOf(store(), key.accountId, 1);
     expect(record).toMatchObject({ status: 'client_disconnected', clientDisconnected: true, usageSource: 'estimated' });
     expect(record!.completionTokens).toBeGreaterThanOrEqual(2);

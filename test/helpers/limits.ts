@@ -50,6 +50,20 @@ export function recordsOf(store: Store, accountId: string, count: number): Promi
   }, `${count} usage records`);
 }
 
+/**
+ * The key's counters once they equal `expected`, or as they are after the timeout (for the assertion to
+ * show): settlement of another process cannot be awaited, only observed.
+ */
+export async function countersWhenSettled(store: Store, keyId: string, at: number, expected: CounterValues, timeoutMs = 5_000): Promise<CounterValues> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const values = await counters(store, keyId, at);
+    const same = (Object.keys(expected) as Array<keyof CounterValues>).every((k) => values[k] === expected[k]);
+    if (same || Date.now() > deadline) return values;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** Until no concurrency lease of the key is held (every request settled). */
 export function leasesReleased(store: Store, keyId: string, at: number): Promise<true> {
   return waitFor(async () => ((await counters(store, keyId, at)).active === 0 ? true : undefined), 'leases released');
