@@ -2,6 +2,8 @@
 //   npm start -- --port 8787 [--memory | --data-dir DIR] [--dynamo-endpoint URL] [--simulator-url URL]
 //   npm start -- --runtime lambda [--concurrency N]   the deployable bundles under AWS's runtime client
 import { parseArgs } from 'node:util';
+import { describeLimits } from '../lambda/core/limits/describe';
+import { limitsFor } from '../lambda/core/plans';
 import { startLocalGateway } from '../lambda/local/gateway';
 
 const { values } = parseArgs({
@@ -48,7 +50,12 @@ console.log(`OriginalPoint gateway is running (${runtimeName}, DynamoDB via dyna
 console.log(`OPENAI_BASE_URL=${gateway.baseUrl}`);
 console.log(`OPENAI_API_KEY=${gateway.apiKey}`);
 console.log(`OP_ADMIN_TOKEN=${gateway.adminToken}`);
-console.log(`Dev account ${gateway.accountId} is on the enterprise plan with generous limits.`);
+const devAccount = await gateway.deps.store.keys.getAccount(gateway.accountId);
+if (devAccount) {
+  // The limits the key is actually held to, read back from the store (a saved account may have been changed).
+  const generous = devAccount.plan === 'enterprise' ? ' with generous limits' : '';
+  console.log(`Dev account ${gateway.accountId} is on the ${devAccount.plan} plan${generous}: ${describeLimits(limitsFor(devAccount))}.`);
+}
 console.log(`Live providers: ${gateway.liveProviders.join(', ') || 'none'}`);
 console.log(`Simulated providers: ${gateway.simulatedProviders.join(', ') || 'none'}${gateway.simulatorUrl ? ` (simulator at ${gateway.simulatorUrl})` : ''}`);
 

@@ -3,6 +3,7 @@ import { BadRequestError } from '../../../lambda/openai/errors';
 import type { ChatRequest } from '../../../lambda/openai/types';
 import { findModel, type ModelSpec } from '../../../lambda/core/catalog';
 import { rateLimitHeaders, retryAfterSeconds } from '../../../lambda/core/limits/headers';
+import { describeLimits } from '../../../lambda/core/limits/describe';
 import { checkMaxTokens, outputCap, reservationFor } from '../../../lambda/core/limits/policy';
 import { windowsAt } from '../../../lambda/core/limits/windows';
 import { PLANS, type Limits } from '../../../lambda/core/plans';
@@ -88,5 +89,16 @@ describe('rate-limit headers', () => {
     expect(retryAfterSeconds('requestsPerMinute', windows, at)).toBe(40);
     expect(retryAfterSeconds('tokensPerMonth', windows, at)).toBe(Math.ceil((Date.UTC(2026, 1, 1) - at) / 1000));
     expect(retryAfterSeconds('concurrentRequests', windows, at)).toBe(1);
+  });
+});
+
+describe('limits in words', () => {
+  it("states the enterprise defaults the dev account gets from npm start", () => {
+    expect(describeLimits(PLANS.enterprise.limits)).toBe(
+      "10,000 requests and 50,000,000 tokens per minute, unlimited tokens per month, 500 concurrent requests, max_tokens up to each model's maximum",
+    );
+    expect(describeLimits(PLANS.free.limits)).toBe(
+      '10 requests and 40,000 tokens per minute, 100,000 tokens per month, 2 concurrent requests, max_tokens up to 4,096',
+    );
   });
 });
