@@ -26,6 +26,7 @@ export const PROVIDER_SECRET_KEYS = [
 
 /** What the admin function may do to the keys table (see lambda/store/key-store.ts, audit-log.ts). */
 export const ADMIN_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] as const;
+export const ADMIN_USAGE_ACTIONS = ['dynamodb:Query'] as const;
 
 /**
  * The OriginalPoint gateway: the OpenAI-compatible /v1 endpoint (a streaming Lambda function URL), the
@@ -107,6 +108,8 @@ export class GatewayStack extends Stack {
     // Accounts, keys and the audit log all live in the keys table: item reads and writes there, and queries
     // of its listing index, are all the admin API does. No other table, no scans, no batch writes.
     tables.grantItemActions(admin.role, 'keys', ADMIN_TABLE_ACTIONS);
+    // Usage reports read the daily aggregates (GET /admin/accounts/{id}/usage): one Query, nothing written.
+    tables.grantItemActions(admin.role, 'usage', ADMIN_USAGE_ACTIONS);
     const adminApi = new AdminApi(this, 'AdminApi', { handler: admin.function });
     this.adminApi = adminApi;
 

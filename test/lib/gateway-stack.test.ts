@@ -4,7 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TABLE_ACTIONS, GatewayStack } from '../../lib/gateway-stack';
+import { ADMIN_TABLE_ACTIONS, ADMIN_USAGE_ACTIONS, GatewayStack } from '../../lib/gateway-stack';
 import { TABLES } from '../../lambda/store/tables';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -211,13 +211,17 @@ describe('admin API', () => {
     });
   });
 
-  it('lets the admin function do item reads, writes and queries on the keys table and its index, and nothing else', () => {
+  it('lets the admin function do item reads, writes and queries on the keys table and its index, query usage, and nothing else', () => {
     const all = grants(id(stack.admin.role));
     const keys = `\${${id(stack.tables.byId.keys)}.Arn}`;
+    const usage = `\${${id(stack.tables.byId.usage)}.Arn}`;
     const keysIndexes = TABLES.find((t) => t.id === 'keys')!.indexes.map((i) => `${keys}/index/${i.name}`);
     const dynamo = all.filter((g) => g.action.startsWith('dynamodb:'));
-    expect(new Set(dynamo.map((g) => g.action))).toEqual(new Set(ADMIN_TABLE_ACTIONS));
-    expect(new Set(dynamo.map((g) => g.resource))).toEqual(new Set([keys, ...keysIndexes]));
+    const onKeys = dynamo.filter((g) => g.resource !== usage);
+    expect(new Set(onKeys.map((g) => g.action))).toEqual(new Set(ADMIN_TABLE_ACTIONS));
+    expect(new Set(onKeys.map((g) => g.resource))).toEqual(new Set([keys, ...keysIndexes]));
+    // Usage reports: read-only, one action.
+    expect(dynamo.filter((g) => g.resource === usage).map((g) => g.action)).toEqual([...ADMIN_USAGE_ACTIONS]);
     for (const { action, resource } of all) {
       expect(action).toMatch(/^(dynamodb|logs):[A-Za-z]+$/);
       expect(resource).not.toContain('*');
