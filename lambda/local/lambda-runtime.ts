@@ -35,7 +35,8 @@ export interface LambdaRuntime extends LocalRuntime {
 /** Variables Lambda reserves, or that would send the local functions to AWS, never pass through. */
 const WITHHELD = /^(AWS_LAMBDA_|AWS_EXECUTION_ENV$|LAMBDA_|_HANDLER$|OP_PROVIDER_SECRET_ARN$|NODE_OPTIONS$|NODE_PATH$)/;
 
-function definition(name: string, bundle: FunctionBundle, options: LambdaRuntimeOptions): FunctionDefinition {
+/** A bundle as a function definition for the emulator, configured the way the local gateway runs. */
+export function functionDefinition(name: string, bundle: FunctionBundle, options: Pick<LambdaRuntimeOptions, 'env' | 'bedrockLive' | 'adminToken'>): FunctionDefinition {
   const environment: Record<string, string> = {};
   // The gateway's own settings and AWS credentials (for live Bedrock), as the deployed function has them
   // from its configuration, the provider secret and its role.
@@ -65,8 +66,8 @@ export async function startLambdaRuntime(options: LambdaRuntimeOptions): Promise
   // resolve from the project's node_modules because the task root lies inside the project.
   const client = { entry, nodePath: join(PROJECT_ROOT, 'node_modules') };
   const size = options.concurrency ?? 4;
-  const chat = new LambdaPool(definition('op-chat', bundles.chat, options), client, { size, output: options.functionOutput });
-  const admin = new LambdaPool(definition('op-admin', bundles.admin, options), client, {
+  const chat = new LambdaPool(functionDefinition('op-chat', bundles.chat, options), client, { size, output: options.functionOutput });
+  const admin = new LambdaPool(functionDefinition('op-admin', bundles.admin, options), client, {
     size: Math.max(1, Math.min(2, size)),
     output: options.functionOutput,
   });

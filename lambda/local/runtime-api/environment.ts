@@ -73,10 +73,13 @@ export interface EnvironmentOptions {
   output?: (text: string) => void;
   onIdle?: (env: LambdaEnvironment) => void;
   onExit?: (env: LambdaEnvironment) => void;
+  /** An invocation ended (the runtime asked for the next event): its duration as Lambda would bill it. */
+  onInvocationEnd?: (durationMs: number) => void;
 }
 
 interface Current {
   id: string;
+  dispatchedAt: number;
   inv: Invocation;
   settled: boolean;
   responded: boolean;
@@ -226,6 +229,7 @@ export class LambdaEnvironment {
       const onAbort = () => this.abandon(cur);
       const cur: Current = {
         id,
+        dispatchedAt: performance.now(),
         inv,
         settled: false,
         responded: false,
@@ -298,6 +302,7 @@ export class LambdaEnvironment {
 
   private next(res: ServerResponse): void {
     const previous = this.current;
+    if (previous) this.options.onInvocationEnd?.(performance.now() - previous.dispatchedAt);
     if (previous && !previous.settled) {
       // aws-lambda-ric posts a streaming handler's error without waiting for it before asking for the
       // next event, so the previous invocation's answer may still be on its way: wait for it briefly.

@@ -14,6 +14,7 @@ export interface PoolOptions {
   /** Most environments at once (Lambda's concurrency for this function). */
   size: number;
   output?: (text: string) => void;
+  onInvocationEnd?: (durationMs: number) => void;
 }
 
 interface Waiting {
@@ -59,6 +60,7 @@ export class LambdaPool {
   private environmentOptions() {
     return {
       output: this.options.output,
+      onInvocationEnd: this.options.onInvocationEnd,
       onIdle: () => this.pump(),
       onExit: (e: LambdaEnvironment) => {
         this.environments.delete(e);

@@ -1,0 +1,88 @@
+// Child processes of the benchmark, spoken to over IPC. Each is killed when the runner exits, however it exits.
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { CACHE_DIR } from '../lambda/local/runtime-api/paths';
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+export interface Child<Ready> {
+  ready: Ready;
+  pid: number;
+  ask<T>(kind: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+let nextId = 0;
+
+/**
+ * Bundles a child's entry the way the stack bundles the Lambda (ESM, minified, `@aws-sdk/*` left to
+ * node_modules), so it runs on plain node: no TypeScript loader in its CPU time or memory.
+ */
+export async function bundle(script: string): Promise<string> {
+  const outfile = join(CACHE_DIR, 'bench', script.replace(/^\.\//, '').replace(/\.ts$/, '.mjs'));
+  await build({
+    entryPoints: [fileURLToPath(new URL(script, import.meta.url))],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    external: ['@aws-sdk/*'],
+    banner: { js: "import { createRequire as __opCreateRequire } from 'node:module'; const require = __opCreateRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+/** Starts `script` (a path relative to bench/, run with tsx) or an already bundled file (absolute path, plain node). */
+export async function startChild<Ready>(script: string, env: Record<string, string> = {}): Promise<Child<Ready>> {
+  const bundled = script.startsWith('/');
+  const child = fork(bundled ? script : fileURLToPath(new URL(script, import.meta.url)), [], {
+    execArgv: bundled ? [] : ['--import', 'tsx'],
+    // The gateway's request log goes where Lambda's would go: written, but not read by the benchmark.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { PATH: process.env.PATH, ...env },
+  });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within 60 s`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.on('message', (m: { kind: string } & Ready) => {
+      if (m.kind === 'ready') {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+  });
+  return {
+    ready,
+    pid: child.pid as number,
+    ask<T>(kind: string) {
+      const id = ++nextId;
+      return new Promise<T>((resolve) => {
+        const onMessage = (m: { kind: string; id?: number } & Record<string, unknown>) => {
+          if (m.id !== id) return;
+          child.off('message', onMessage);
+          resolve(m as unknown as T);
+        };
+        child.on('message', onMessage);
+        child.send({ kind, id });
+      });
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.send({ kind: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// The gateway under measurement, alone in its process and bundled like the Lambda (esbuild, minified,
+// `@aws-sdk/*` from node_modules, no TypeScript loader): the chat handler behind the local runtime's
+// function URL front, and nothing else (DynamoDB and the simulator live in another process). It times
+// every DynamoDB request and the CPU each HTTP request uses, so the runner can split the added latency
+// into DynamoDB waits and the gateway's own CPU.
+import { readFileSync } from 'node:fs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadConfig } from '../lambda/config';
+import { createAccount, issueKey } from '../lambda/core/accounts';
+import { systemClock } from '../lambda/core/clock';
+import { installLambdaGlobals } from '../lambda/local/lambda-stream';
+import { startLocalRuntime } from '../lambda/local/runtime';
+import { ensureTables } from '../lambda/store/bootstrap';
+
+interface RequestRecord {
+  start: number;
+  /** When the first body byte was written (streams: the first SSE event). */
+  firstWrite?: number;
+  end?: number;
+  cpuStart: NodeJS.CpuUsage;
+  cpuMs?: number;
+}
+
+let intervals: Array<[number, number]> = [];
+let records: RequestRecord[] = [];
+let cpuAtReset = process.cpuUsage();
+
+// Every DynamoDB request the store sends goes through DynamoDBDocumentClient#send: time each one.
+type Send = (...args: unknown[]) => Promise<unknown>;
+const proto = DynamoDBDocumentClient.prototype as unknown as { send: Send };
+const originalSend = proto.send;
+proto.send = async function timedSend(this: unknown, ...args: unknown[]) {
+  const began = performance.now();
+  try {
+    return await originalSend.apply(this, args);
+  } finally {
+    intervals.push([began, performance.now()]);
+  }
+};
+
+const config = loadConfig({
+  OP_DYNAMODB_ENDPOINT: process.env.BENCH_DYNAMO_ENDPOINT,
+  OP_SIMULATOR_URL: process.env.BENCH_SIMULATOR_URL,
+  ...(process.env.OP_LIMITS ? { OP_LIMITS: process.env.OP_LIMITS } : {}),
+});
+await ensureTables(config);
+installLambdaGlobals();
+// Loaded after the globals exist: the handler module calls awslambda.streamifyResponse as it loads.
+const { createDeps } = await import('../lambda/handlers/deps');
+const { createChatHandler } = await import('../lambda/handlers/chat');
+const deps = await createDeps(config, systemClock);
+const account = await createAccount(deps.store.keys, { name: 'Benchmark', plan: 'enterprise' }, systemClock);
+const { secret } = await issueKey(deps.store.keys, account.accountId, { label: 'bench' }, systemClock);
+const runtime = await startLocalRuntime({ host: '127.0.0.1', chat: createChatHandler(async () => deps) });
+
+runtime.server.prependListener('request', (_req, res) => {
+  const record: RequestRecord = { start: performance.now(), cpuStart: process.cpuUsage() };
+  records.push(record);
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  res.write = ((...args: unknown[]) => {
+    record.firstWrite ??= performance.now();
+    return write(...args);
+  }) as typeof res.write;
+  res.once('finish', () => {
+    record.end = performance.now();
+    const cpu = process.cpuUsage(record.cpuStart);
+    record.cpuMs = (cpu.user + cpu.system) / 1000;
+  });
+});
+
+/** Sequential DynamoDB rounds within [from, to]: requests in flight together count as one round. */
+function roundsWithin(merged: Array<[number, number]>, from: number, to: number): number {
+  return merged.filter(([a, b]) => b > from && a < to).length;
+}
+
+/** Total time inside [from, to] during which at least one DynamoDB request was in flight. */
+function busyWithin(merged: Array<[number, number]>, from: number, to: number): number {
+  let busy = 0;
+  for (const [a, b] of merged) busy += Math.max(0, Math.min(b, to) - Math.max(a, from));
+  return busy;
+}
+
+function merge(list: Array<[number, number]>): Array<[number, number]> {
+  const sorted = [...list].sort((x, y) => x[0] - y[0]);
+  const out: Array<[number, number]> = [];
+  for (const [a, b] of sorted) {
+    const last = out.at(-1);
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+function memory(): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+}
+
+function metrics() {
+  const merged = merge(intervals);
+  const done = records.filter((r) => r.end !== undefined);
+  const cpu = process.cpuUsage(cpuAtReset);
+  return {
+    requests: done.length,
+    wallMs: done.map((r) => (r.end as number) - r.start),
+    cpuMs: done.map((r) => r.cpuMs as number),
+    dynamoWaitMs: done.map((r) => busyWithin(merged, r.start, r.end as number)),
+    /** DynamoDB rounds between the request's arrival and its first body byte (admission's share). */
+    roundsBeforeFirstByte: done.map((r) => roundsWithin(merged, r.start, r.firstWrite ?? (r.end as number))),
+    dynamoCalls: intervals.length,
+    dynamoBusyMs: busyWithin(merged, -Infinity, Infinity),
+    processCpuMs: (cpu.user + cpu.system) / 1000,
+    counts: deps.store.requests?.snapshot() ?? {},
+    ...memory(),
+  };
+}
+
+export type GatewayMetrics = ReturnType<typeof metrics>;
+
+process.on('message', (m: { kind: string; id?: number }) => {
+  if (m.kind === 'reset') {
+    intervals = [];
+    records = [];
+    cpuAtReset = process.cpuUsage();
+    deps.store.requests?.reset();
+    process.send?.({ kind: 'reset', id: m.id });
+  } else if (m.kind === 'metrics') {
+    process.send?.({ kind: 'metrics', id: m.id, metrics: metrics() });
+  } else if (m.kind === 'stop') {
+    void runtime.close().then(() => process.exit(0));
+  }
+});
+process.on('disconnect', () => process.exit(0));
+process.send?.({ kind: 'ready', baseUrl: `${runtime.url}/v1`, apiKey: secret, pid: process.pid });

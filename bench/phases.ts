@@ -1,0 +1,173 @@
+// The measured series. Each compares the gateway with a baseline taken in the same run: the same request
+// sent straight to the provider simulator.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../lambda/store/dynamo';
+import type { Child } from './children';
+import type { GatewayMetrics } from './gateway-child';
+import { agentFor, closedLoop, openLoop, send, type Sample, type Target } from './load';
+import { summarise, type Summary } from './stats';
+
+export interface GatewayReady {
+  baseUrl: string;
+  apiKey: string;
+  pid: number;
+}
+
+export interface Targets {
+  direct: Target;
+  gateway: Target;
+  directStream: Target;
+  gatewayStream: Target;
+}
+
+const MESSAGES = [{ role: 'user', content: 'Say hello to the benchmark' }];
+
+export function targets(simulatorUrl: string, baseUrl: string, apiKey: string): Targets {
+  const body = (model: string, stream: boolean) => JSON.stringify({ model, messages: MESSAGES, max_tokens: 32, ...(stream ? { stream: true } : {}) });
+  const gw = { url: `${baseUrl}/chat/completions`, headers: { authorization: `Bearer ${apiKey}` } };
+  // gpt-5-mini routes to the `openai` instance with the same model id, so the bodies match exactly.
+  const sim = { url: `${simulatorUrl}/openai/chat/completions`, headers: { authorization: 'Bearer sim' } };
+  return {
+    direct: { ...sim, body: body('gpt-5-mini', false) },
+    gateway: { ...gw, body: body('gpt-5-mini', false) },
+    directStream: { ...sim, body: body('gpt-5-mini', true) },
+    gatewayStream: { ...gw, body: body('gpt-5-mini', true) },
+  };
+}
+
+function okOnly(samples: Sample[], what: string): Sample[] {
+  const failed = samples.filter((s) => !s.ok);
+  if (failed.length) throw new Error(`${what}: ${failed.length} of ${samples.length} requests failed (statuses ${[...new Set(failed.map((s) => s.status))].join(', ')})`);
+  return samples;
+}
+
+export async function metricsOf(gw: Child<GatewayReady>): Promise<GatewayMetrics> {
+  return (await gw.ask<{ metrics: GatewayMetrics }>('metrics')).metrics;
+}
+
+export async function warmUp(t: Targets, count = 100): Promise<void> {
+  for (const target of [t.direct, t.gateway, t.directStream, t.gatewayStream]) await closedLoop(target, 2, { count, maxMs: 30_000 });
+}
+
+export interface SequentialResult {
+  direct: Summary;
+  gateway: Summary;
+  /** The gateway's own share of each request, measured inside its process. */
+  dynamoWait: Summary;
+  cpu: Summary;
+  dynamoCallsPerRequest: number;
+  processCpuMsPerRequest: number;
+  counts: Record<string, number>;
+}
+
+/**
+ * A pause between sequential requests lets the gateway finish the previous request's settlement (usage
+ * and counter writes after the last byte) first, so each request's CPU and DynamoDB wait are its own.
+ */
+const SETTLE_PAUSE_MS = 25;
+
+/** Figure 1 at concurrency 1: latency with and without the gateway, and where the gateway's time goes. */
+export async function sequential(t: Targets, gw: Child<GatewayReady>, requests: number): Promise<SequentialResult> {
+  const direct = okOnly((await closedLoop(t.direct, 1, { count: requests, maxMs: 120_000, pauseMs: SETTLE_PAUSE_MS })).samples, 'direct');
+  await gw.ask('reset');
+  const through = okOnly((await closedLoop(t.gateway, 1, { count: requests, maxMs: 120_000, pauseMs: SETTLE_PAUSE_MS })).samples, 'gateway');
+  const m = await metricsOf(gw);
+  return {
+    direct: summarise(direct.map((s) => s.totalMs)),
+    gateway: summarise(through.map((s) => s.totalMs)),
+    dynamoWait: summarise(m.dynamoWaitMs),
+    cpu: summarise(m.cpuMs),
+    dynamoCallsPerRequest: m.dynamoCalls / m.requests,
+    processCpuMsPerRequest: m.processCpuMs / m.requests,
+    counts: Object.fromEntries(Object.entries(m.counts).map(([k, v]) => [k, v / m.requests])),
+  };
+}
+
+/** Figure 1 at a fixed request rate (an open loop: requests do not wait for each other). */
+export async function fixedRate(t: Targets, rate: number, seconds: number): Promise<{ direct: Summary; gateway: Summary }> {
+  const direct = okOnly(await openLoop(t.direct, rate, seconds * 1000), 'direct at rate');
+  const gateway = okOnly(await openLoop(t.gateway, rate, seconds * 1000), 'gateway at rate');
+  return { direct: summarise(direct.map((s) => s.totalMs)), gateway: summarise(gateway.map((s) => s.totalMs)) };
+}
+
+/** Figure 2: time to the first streamed token, with and without the gateway, and the DynamoDB rounds before it. */
+export async function firstToken(t: Targets, gw: Child<GatewayReady>, requests: number): Promise<{ direct: Summary; gateway: Summary; rounds: Summary }> {
+  const ttft = (samples: Sample[]) => summarise(samples.map((s) => s.firstTokenMs ?? Number.NaN).filter(Number.isFinite));
+  const loop = { count: requests, maxMs: 120_000, pauseMs: SETTLE_PAUSE_MS };
+  const direct = okOnly((await closedLoop(t.directStream, 1, loop)).samples, 'direct stream');
+  await gw.ask('reset');
+  const gateway = okOnly((await closedLoop(t.gatewayStream, 1, loop)).samples, 'gateway stream');
+  const m = await metricsOf(gw);
+  return { direct: ttft(direct), gateway: ttft(gateway), rounds: summarise(m.roundsBeforeFirstByte) };
+}
+
+/** One DynamoDB round trip from outside the gateway: what "one parallel round" of admission costs here. */
+export async function dynamoRoundTrip(endpoint: string, requests: number): Promise<Summary> {
+  const doc = createDocumentClient({ dynamoEndpoint: endpoint, region: 'us-east-1' });
+  const times: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    const began = performance.now();
+    await doc.send(new GetCommand({ TableName: 'op-keys', Key: { pk: `bench#${i % 10}`, sk: 'none' } }));
+    times.push(performance.now() - began);
+  }
+  doc.destroy();
+  return summarise(times.slice(Math.min(20, requests / 10)));
+}
+
+export interface RampStep {
+  concurrency: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  rssMb: number;
+  /** Share of one core each process used during the step (100 = one core busy throughout). */
+  gatewayCpuPct: number;
+  upstreamsCpuPct: number;
+}
+
+/** Figure 3: throughput as concurrency doubles, until errors appear or p99 doubles, with the gateway's RSS. */
+export async function ramp(
+  t: Targets,
+  gw: Child<GatewayReady>,
+  upstreams: Child<unknown>,
+  maxConcurrency: number,
+  stepMs: number,
+): Promise<{ steps: RampStep[]; peakRssMb: number }> {
+  const steps: RampStep[] = [];
+  let peakRssMb = 0;
+  for (let c = 1; c <= maxConcurrency; c *= 2) {
+    await Promise.all([gw.ask('reset'), upstreams.ask('reset')]);
+    const { samples, elapsedMs } = await closedLoop(t.gateway, c, { maxMs: stepMs });
+    const [m, up] = await Promise.all([metricsOf(gw), upstreams.ask<{ cpuMs: number }>('metrics')]);
+    peakRssMb = Math.max(peakRssMb, m.peakRssMb);
+    const ok = samples.filter((s) => s.ok);
+    const lat = summarise(ok.map((s) => s.totalMs));
+    steps.push({
+      concurrency: c,
+      rps: (ok.length / elapsedMs) * 1000,
+      p50: lat.p50,
+      p99: lat.p99,
+      errors: samples.length - ok.length,
+      rssMb: m.rssMb,
+      gatewayCpuPct: (100 * m.processCpuMs) / elapsedMs,
+      upstreamsCpuPct: (100 * up.cpuMs) / elapsedMs,
+    });
+    const first = steps[0] as RampStep;
+    if (samples.length - ok.length > 0 || lat.p99 > 2 * first.p99) break;
+  }
+  return { steps, peakRssMb };
+}
+
+/** Figure 5: DynamoDB commands per admitted request (non-streamed and streamed alike), by label. */
+export async function dynamoCounts(t: Targets, gw: Child<GatewayReady>, requests: number): Promise<{ perRequest: Record<string, number>; total: number; added: Summary }> {
+  await gw.ask('reset');
+  const agent = agentFor(1);
+  const samples: Sample[] = [];
+  for (let i = 0; i < requests; i++) samples.push(await send(i % 2 ? t.gatewayStream : t.gateway, agent));
+  agent.destroy();
+  okOnly(samples, 'counted requests');
+  const m = await metricsOf(gw);
+  const perRequest = Object.fromEntries(Object.entries(m.counts).map(([k, v]) => [k, v / requests]));
+  return { perRequest, total: m.dynamoCalls / requests, added: summarise(samples.filter((_, i) => i % 2 === 0).map((s) => s.totalMs)) };
+}

@@ -1,0 +1,167 @@
+// `npm run bench`: the gateway's performance budget, measured on this machine against baselines from the
+// same run (requests sent straight to the provider simulator). All traffic stays on 127.0.0.1; every
+// series is bounded in count and time, and the whole run stops itself (BENCH_TIMEOUT_MS).
+// Prints tables and writes bench/results.json. Sizes: see bench/config.ts (BENCH_* variables).
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { bundle, startChild } from './children';
+import { PRICES, SIZES, STATED_UPSTREAM_MS, TARGETS } from './config';
+import { costPerMillion } from './cost';
+import { lambdaSeries, prepareLambda } from './lambda';
+import { dynamoCounts, dynamoRoundTrip, firstToken, fixedRate, ramp, sequential, targets, warmUp, type GatewayReady } from './phases';
+import { check, table, type Cell } from './report';
+
+const watchdog = setTimeout(() => {
+  console.error(`benchmark: stopped after ${SIZES.timeoutMs} ms (BENCH_TIMEOUT_MS)`);
+  process.exit(1);
+}, SIZES.timeoutMs);
+watchdog.unref();
+
+const began = Date.now();
+const log = (line: string) => console.error(`[bench ${((Date.now() - began) / 1000).toFixed(0)}s] ${line}`);
+const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
+log(`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}`);
+const loadBefore = loadavg()[0] ?? 0;
+// Everything here shares the machine's cores: other work running at the same time skews every figure.
+if (loadBefore > machine.cores / 2) log(`warning: load average ${loadBefore.toFixed(1)} on ${machine.cores} cores before starting; figures will be pessimistic`);
+
+log('preparing the runtime client and the bundles (first run: native build and cdk synth)');
+const prepared = await prepareLambda(log);
+
+const upstreams = await startChild<{ dynamoEndpoint: string; simulatorUrl: string }>('./upstreams-child.ts');
+const { dynamoEndpoint, simulatorUrl } = upstreams.ready;
+const gwEnv = { BENCH_DYNAMO_ENDPOINT: dynamoEndpoint, BENCH_SIMULATOR_URL: simulatorUrl };
+const gatewayBundle = await bundle('./gateway-child.ts');
+const gw = await startChild<GatewayReady>(gatewayBundle, gwEnv);
+const t = targets(simulatorUrl, gw.ready.baseUrl, gw.ready.apiKey);
+
+log('warming up');
+await warmUp(t);
+log(`1. added latency, concurrency 1 (${SIZES.requests} requests each)`);
+const seq = await sequential(t, gw, SIZES.requests);
+log(`2. time to first token (${Math.ceil(SIZES.requests / 2)} streams each)`);
+const ttft = await firstToken(t, gw, Math.ceil(SIZES.requests / 2));
+const rtt = await dynamoRoundTrip(dynamoEndpoint, 200);
+log(`3. throughput ramp to concurrency ${SIZES.maxConcurrency}, ${SIZES.stepMs} ms per step`);
+const thr = await ramp(t, gw, upstreams, SIZES.maxConcurrency, SIZES.stepMs);
+const peakStep = thr.steps.reduce((a, b) => (b.rps > a.rps ? b : a));
+const withinBudget = thr.steps.filter((s) => s.errors === 0 && s.p99 <= 2 * (thr.steps[0]?.p99 ?? Infinity));
+const sustained = withinBudget.reduce((a, b) => (b.rps > a.rps ? b : a), withinBudget[0] ?? peakStep);
+// A fixed rate this machine can serve: half the sustained throughput unless BENCH_RATE says otherwise.
+const ratePerSecond = SIZES.rate ?? Math.max(1, Math.round(sustained.rps / 2));
+log(`1. added latency at ${ratePerSecond} requests/s for ${SIZES.rateSeconds} s`);
+const rate = await fixedRate(t, ratePerSecond, SIZES.rateSeconds);
+log('5. DynamoDB requests per admitted request, limits on and off');
+const countsOn = await dynamoCounts(t, gw, 200);
+await gw.stop();
+const gwOff = await startChild<GatewayReady>(gatewayBundle, { ...gwEnv, OP_LIMITS: 'off' });
+const tOff = targets(simulatorUrl, gwOff.ready.baseUrl, gwOff.ready.apiKey);
+await warmUp(tOff, 30);
+const countsOff = await dynamoCounts(tOff, gwOff, 200);
+await gwOff.stop();
+log(`4. cold starts under aws-lambda-ric (${SIZES.coldStarts} fresh processes) and ${SIZES.lambdaRequests} warm invocations`);
+const lam = await lambdaSeries(prepared, { dynamoEndpoint, simulatorUrl, apiKey: gw.ready.apiKey }, { coldStarts: SIZES.coldStarts, requests: SIZES.lambdaRequests });
+await upstreams.stop();
+
+// 6. Cost: the gateway's own billed time is an invocation's duration less the upstream's answer time
+// (the direct request's latency, which also contains one loopback round trip: a slight underestimate
+// of the upstream, so a slight overestimate of the gateway).
+const gatewayMs = Math.max(0, lam.warm.meanInvocationMs - seq.direct.mean);
+const cost = costPerMillion({ memoryMb: lam.bundles.memoryMb, gatewayMs, commandsPerRequest: countsOn.perRequest, logBytesPerRequest: lam.warm.logBytesPerRequest });
+
+const ttftBudget = TARGETS.addedTtftMsBesidesDynamo + TARGETS.admissionRounds * rtt.p50;
+const checks = [
+  check('Gateway CPU per request, p50 (DynamoDB waits excluded)', seq.cpu.p50, TARGETS.cpuP50Ms, 'ms', 3),
+  check(`Added time to first token, p50 (2 ms + one DynamoDB round of ${rtt.p50.toFixed(2)} ms)`, ttft.gateway.p50 - ttft.direct.p50, ttftBudget, 'ms'),
+  check('DynamoDB rounds before the first streamed byte, p99', ttft.rounds.p99, TARGETS.admissionRounds, 'rounds', 0),
+  check('Chat bundle, minified', lam.bundles.chatBytes / 1024, TARGETS.chatBundleKb, 'KB', 1),
+  check('Cold start under aws-lambda-ric (init + first response), median', lam.coldStart.medianFirstResponseMs, TARGETS.coldStartMs, 'ms', 0),
+  check('Gateway RSS at peak throughput (process peak)', thr.peakRssMb, TARGETS.rssMb, 'MB', 1),
+  check('Cost per million requests besides the upstream wait', cost.totalUsd, TARGETS.costPerMillionUsd, 'USD', 3),
+];
+
+const out: string[] = [];
+const loadAfter = loadavg()[0] ?? 0;
+out.push(`OriginalPoint benchmark: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}; upstream = provider simulator on 127.0.0.1, unpaced`);
+out.push(`load average (1 min) before ${loadBefore.toFixed(2)}, after ${loadAfter.toFixed(2)}: more than ${machine.cores / 2} means other work competed for the cores`);
+out.push(
+  table('1. Added latency, non-streamed (ms)', ['series', 'direct p50', 'gateway p50', 'added p50', 'direct p99', 'gateway p99', 'added p99'], [
+    ['concurrency 1', seq.direct.p50, seq.gateway.p50, seq.gateway.p50 - seq.direct.p50, seq.direct.p99, seq.gateway.p99, seq.gateway.p99 - seq.direct.p99],
+    [`${ratePerSecond} req/s (open loop)`, rate.direct.p50, rate.gateway.p50, rate.gateway.p50 - rate.direct.p50, rate.direct.p99, rate.gateway.p99, rate.gateway.p99 - rate.direct.p99],
+  ]),
+);
+out.push(
+  table('   Split of the gateway\'s time per request, concurrency 1 (ms, measured inside the gateway process)', ['part', 'p50', 'p99', 'mean'], [
+    ['waiting on DynamoDB (before the response ended)', seq.dynamoWait.p50, seq.dynamoWait.p99, seq.dynamoWait.mean],
+    ['gateway CPU (request in to response out)', seq.cpu.p50, seq.cpu.p99, seq.cpu.mean],
+    ['gateway process CPU / request (incl. settlement, GC)', '', '', seq.processCpuMsPerRequest],
+  ]),
+);
+out.push(
+  table('2. Time to first token, streamed, concurrency 1 (ms)', ['series', 'p50', 'p99'], [
+    ['direct to simulator', ttft.direct.p50, ttft.direct.p99],
+    ['through the gateway', ttft.gateway.p50, ttft.gateway.p99],
+    ['added', ttft.gateway.p50 - ttft.direct.p50, ttft.gateway.p99 - ttft.direct.p99],
+    ['one DynamoDB round trip (dynalite)', rtt.p50, rtt.p99],
+    ['DynamoDB rounds before the first byte (count)', ttft.rounds.p50, ttft.rounds.p99],
+  ]),
+);
+out.push(
+  table(`3. Throughput on ${machine.cores} cores, non-streamed (stops at errors or p99 > 2x the first step)`, ['concurrency', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'gateway CPU %', 'dynalite+sim CPU %'], thr.steps.map((s) => [s.concurrency, s.rps, s.p50, s.p99, s.errors, s.rssMb, s.gatewayCpuPct, s.upstreamsCpuPct])),
+);
+out.push(`   sustained (p99 within 2x): ${sustained.rps.toFixed(0)} req/s at concurrency ${sustained.concurrency}; peak: ${peakStep.rps.toFixed(0)} req/s; gateway peak RSS ${thr.peakRssMb.toFixed(1)} MB`);
+out.push(
+  table('4. Cold start under aws-lambda-ric (chat bundle from cdk.out)', ['measure', 'value'], [
+    ['chat bundle, minified (KB)', lam.bundles.chatBytes / 1024],
+    ['admin bundle, minified (KB)', lam.bundles.adminBytes / 1024],
+    [`init: process start to first /next, median of ${lam.coldStart.initMs.length} (ms)`, lam.coldStart.medianInitMs],
+    [`process start to first response, median of ${lam.coldStart.firstResponseMs.length} (ms)`, lam.coldStart.medianFirstResponseMs],
+    ['  each (ms)', lam.coldStart.firstResponseMs.map((x) => x.toFixed(0)).join(' ')],
+    ['baseline: an empty function, start to first response, median (ms)', lam.coldStart.medianEmptyFirstResponseMs],
+    ['the gateway\'s share (chat - empty) (ms)', lam.coldStart.medianFirstResponseMs - lam.coldStart.medianEmptyFirstResponseMs],
+    ['warm invocation duration p50 / p99 (ms)', `${lam.warm.invocationMs.p50.toFixed(2)} / ${lam.warm.invocationMs.p99.toFixed(2)}`],
+    ['runtime client process RSS, warm (MB)', lam.warm.rssMb],
+  ]),
+);
+const labels = [...new Set([...Object.keys(countsOn.perRequest), ...Object.keys(countsOff.perRequest)])].sort();
+out.push(
+  table('5. DynamoDB requests per admitted request (half streamed, key cache warm)', ['label', 'limits on', 'limits off'], [
+    ...labels.map((l): Cell[] => [l, countsOn.perRequest[l] ?? 0, countsOff.perRequest[l] ?? 0]),
+    ['all DynamoDB requests (timed at the client)', countsOn.total, countsOff.total],
+    ['gateway latency p50, non-streamed (ms)', countsOn.added.p50, countsOff.added.p50],
+  ]),
+);
+out.push(
+  table(`6. Cost per million requests (Lambda ${lam.bundles.memoryMb} MB arm64, function URL; upstream wait excluded)`, ['item', 'USD / 1M', 'basis'], [
+    ...cost.lines.map((l): Cell[] => [l.item, l.perMillionUsd.toFixed(3), l.basis]),
+    ['total besides the upstream', cost.totalUsd.toFixed(3), ''],
+    [`(for scale: ${STATED_UPSTREAM_MS} ms of upstream wait would add)`, cost.upstreamExampleUsd.toFixed(3), 'billed while the function waits for the provider'],
+  ]),
+);
+out.push(`   gateway time billed per invocation: ${gatewayMs.toFixed(2)} ms = warm invocation mean ${lam.warm.meanInvocationMs.toFixed(2)} ms - upstream answer ${seq.direct.mean.toFixed(2)} ms`);
+out.push(table('Targets', ['target', 'limit', 'measured', 'result', 'margin'], checks.map((c) => [c.target, c.limit, c.measured, c.pass ? 'pass' : 'MISS', c.margin])));
+console.log(out.join('\n'));
+
+const results = {
+  at: new Date().toISOString(),
+  durationS: (Date.now() - began) / 1000,
+  machine: { ...machine, loadBefore, loadAfter },
+  sizes: SIZES,
+  prices: PRICES,
+  assumptions: {
+    statedUpstreamMs: STATED_UPSTREAM_MS,
+    gatewayBilledMs: gatewayMs,
+    units: 'one DynamoDB request unit per command (items <= 1 KB written, <= 4 KB read strongly consistent); transactions two',
+    runtime: 'figures 1, 2, 3, 5: the in-process local runtime in its own process; 4 and the billed duration: the chat bundle under aws-lambda-ric',
+  },
+  latency: { sequential: seq, fixedRate: { ratePerSecond, ...rate }, firstToken: ttft, dynamoRoundTrip: rtt },
+  throughput: { ...thr, sustained, peak: peakStep },
+  lambda: lam,
+  dynamo: { limitsOn: countsOn, limitsOff: countsOff },
+  cost,
+  checks,
+};
+await writeFile(fileURLToPath(new URL('./results.json', import.meta.url)), JSON.stringify(results, null, 2));
+log(`done in ${((Date.now() - began) / 1000).toFixed(0)} s; results in bench/results.json`);
+process.exit(0);
