@@ -2,8 +2,8 @@
 // polls, on its own loopback port. As in Lambda, the environment runs one invocation at a time: it is
 // free again only when the runtime asks for the next event, and an invocation that outlives the
 // function's timeout ends the environment.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -16,57 +16,12 @@ import {
   parseFunctionError,
   type FunctionError,
 } from './protocol';
+import { spawnRuntimeClient } from './runtime-process';
+import type { EnvironmentTimings, FunctionDefinition, Invocation, InvocationOutcome, RuntimeClient } from './types';
+
+export type { EnvironmentTimings, FunctionDefinition, Invocation, InvocationOutcome, RuntimeClient } from './types';
 
 const LINGER_MS = 250;
-
-export interface FunctionDefinition {
-  name: string;
-  /** The unpacked deployment package (LAMBDA_TASK_ROOT). */
-  taskRoot: string;
-  handler: string;
-  memoryMb: number;
-  timeoutS: number;
-  /** Lambda's runtime identifier, e.g. nodejs24.x (reported as AWS_EXECUTION_ENV). */
-  runtime: string;
-  /** The function's own configuration (the variables the stack sets), without Lambda's reserved ones. */
-  environment: Record<string, string>;
-}
-
-export interface RuntimeClient {
-  /** `node <entry> <handler>` starts the runtime client. */
-  entry: string;
-  /** NODE_PATH for the function: where `require` finds what Lambda's runtime provides (the AWS SDK). */
-  nodePath: string;
-}
-
-export interface Invocation {
-  event: unknown;
-  /** The function began a streamed response with this content type; its bytes follow through onBytes. */
-  onStreamStart?(contentType: string): void;
-  /** Streamed bytes as they arrive from the runtime; returning false pauses the runtime until onceDrain fires. */
-  onBytes?(bytes: Buffer): boolean;
-  onceDrain?(resume: () => void): void;
-  /** The caller went away: the response connection is cut, which the handler sees as its stream closing. */
-  signal?: AbortSignal;
-}
-
-export type InvocationOutcome =
-  /** The handler returned a value (its JSON), as a non-streaming function does. */
-  | { kind: 'buffered'; payload: Buffer }
-  /** A streamed response ended; `error` is set when the runtime reported a failure after it began. */
-  | { kind: 'streamed'; error?: FunctionError }
-  /** The function failed before responding, timed out, or its process died. */
-  | { kind: 'error'; error: FunctionError }
-  /** The caller left; nothing more will be delivered. */
-  | { kind: 'abandoned' };
-
-export interface EnvironmentTimings {
-  spawnedAt: number;
-  /** The runtime's first request for an event: the end of init. */
-  readyAt?: number;
-  /** The first response (buffered body or first streamed bytes) of the first invocation. */
-  firstResponseAt?: number;
-}
 
 export interface EnvironmentOptions {
   /** Output of the function process (its logs); it is kept for errors either way. */
@@ -183,28 +138,7 @@ export class LambdaEnvironment {
   }
 
   private spawn(client: RuntimeClient): void {
-    const d = this.definition;
-    const now = new Date();
-    const day = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${String(now.getUTCDate()).padStart(2, '0')}`;
-    const env: Record<string, string> = {
-      ...d.environment,
-      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-      LANG: 'en_US.UTF-8',
-      TZ: ':UTC',
-      NODE_PATH: client.nodePath,
-      AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${this.port}`,
-      LAMBDA_TASK_ROOT: d.taskRoot,
-      _HANDLER: d.handler,
-      AWS_EXECUTION_ENV: `AWS_Lambda_${d.runtime}`,
-      AWS_LAMBDA_FUNCTION_NAME: d.name,
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(d.memoryMb),
-      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${d.name}`,
-      AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
-    };
-    // Lambda's bootstrap sizes the heap from the memory setting; this keeps a leak from growing past it.
-    const heap = `--max-old-space-size=${Math.floor(d.memoryMb * 0.85)}`;
-    const child = spawn(process.execPath, [heap, client.entry, d.handler], { cwd: d.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnRuntimeClient(this.definition, client, this.port);
     this.child = child;
     const keep = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
