@@ -34,7 +34,12 @@ export async function chatCompletion(body: string | undefined, ctx: RequestConte
 
 async function serveChat(body: string | undefined, ctx: RequestContext, deps: GatewayDeps, meter: RequestMeter, started: number): Promise<CoreResult> {
   const request = parseChatRequest(body);
-  const plan = planRoute(request, { maxTokens: request.max_tokens });
+  const plan = planRoute(request, {
+    maxTokens: request.max_tokens,
+    planMaxTokens: meter.limits.maxTokensPerRequest,
+    ...deps.health?.routingInputs(),
+  });
+  ctx.trace?.planned(plan, request);
   if (request.model !== 'auto') {
     const model = plan.models[0] as ModelSpec;
     if (request.max_tokens !== undefined && request.max_tokens > model.maxOutputTokens) {
@@ -56,7 +61,8 @@ async function serveChat(body: string | undefined, ctx: RequestContext, deps: Ga
     }),
     signal: ctx.signal,
     limits: deps.config.upstream,
-    clock: deps.clock,
+    observer: deps.health,
+    onAttempt: (attempt) => ctx.trace?.attempt(attempt),
   };
   const id = newCompletionId();
   const created = Math.floor(started / 1000);

@@ -2,7 +2,9 @@ import type { Config } from '../config';
 import type { ProviderRegistry } from '../providers/registry';
 import type { KeyAuthenticator } from './auth';
 import type { Clock } from './clock';
+import type { HealthMonitor } from './health/monitor';
 import type { Store } from './records';
+import type { Telemetry } from './telemetry';
 
 /** Everything the core needs from the outside world, passed in by the edge (Lambda or local runtime). */
 export interface GatewayDeps {
@@ -11,4 +13,8 @@ export interface GatewayDeps {
   providers: ProviderRegistry;
   auth: KeyAuthenticator;
   clock: Clock;
+  /** Provider health (breakers, live latency) shared across instances; absent: every route is tried. */
+  health?: HealthMonitor;
+  /** Where request reports and breaker changes go (logs and metrics at the edge). */
+  telemetry?: Telemetry;
 }

@@ -1,13 +1,17 @@
 // The fallback chain: try each (model, route) target in order until one starts answering. A target is
 // abandoned only before any byte has reached the client, and only for failures that are the provider's
-// (UpstreamError.retryable: 429, 5xx, timeouts, connection errors, no first token in time). Failures
-// caused by the request (400, 413, 422) end the chain at once and go back to the client as they are.
+// (isProviderFault: 429, 5xx, timeouts, connection errors, no first token in time, and 401/403, which
+// mean the gateway's own credentials are wrong). Failures caused by the request (400, 404, 413, 422) end
+// the chain at once and go back to the client as they are.
+// Bounds: at most `maxAttempts` upstream calls (targets skipped by an open breaker are not calls), each
+// within `attemptTimeoutMs` (streams: also a first token within `ttftTimeoutMs`), all within
+// `totalTimeoutMs`.
 import { ServiceUnavailableError, UpstreamError, toGatewayError } from '../openai/errors';
 import type { CompletionResult, StreamPiece } from '../openai/types';
 import type { Provider, UpstreamCall } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/registry';
 import type { ModelSpec, Route } from './catalog';
-import type { Clock } from './clock';
+import { stopwatch } from './stopwatch';
 
 export interface Target {
   model: ModelSpec;
@@ -18,9 +22,11 @@ export interface Target {
 export interface Attempt {
   provider: string;
   model: string;
-  /** "ok", an upstream status ("503"), or a reason ("timeout", "ttft", "connection", "skipped"). */
+  /** "ok", an upstream status ("503"), a reason ("timeout", "ttft", "connection", "stream"), or "open": skipped, breaker open. */
   outcome: string;
+  /** Until the answer started (streams: the first token) or failed. */
   ms: number;
+  ttftMs?: number;
 }
 
 export interface FallbackLimits {
@@ -30,13 +36,33 @@ export interface FallbackLimits {
   maxAttempts: number;
 }
 
-/** Hooks for provider health: which targets to skip, and what each attempt taught us. */
-export interface AttemptObserver {
-  skip?(target: Target): boolean;
-  onResult?(target: Target, result: { ok: boolean; error?: UpstreamError; ttftMs?: number; ms: number }): void;
+/** What one upstream call came to. Streams report when they end (ms then covers the whole stream). */
+export interface AttemptReport {
+  ok: boolean;
+  error?: UpstreamError;
+  ms: number;
+  ttftMs?: number;
+  completionTokens?: number;
 }
 
-/** Every route of every planned model whose provider is configured, in order. */
+/** `last-resort`: skip for now, but ask `lastResort` again if every other target failed. */
+export type Admission = 'call' | 'skip' | 'last-resort';
+
+/** Hooks for provider health (core/health): which targets to call, and what each call came to. */
+export interface AttemptObserver {
+  /** Decided from cached state only: this runs on the hot path. */
+  admit?(target: Target): Admission;
+  /** Whether a `last-resort` target may be called now after all (it may wait for a probe claim). */
+  lastResort?(target: Target): Promise<boolean>;
+  onResult?(target: Target, report: AttemptReport): void;
+}
+
+/** Failures that say something about the provider (and so fall back, and count against its breaker). */
+export function isProviderFault(error: UpstreamError): boolean {
+  return error.retryable || error.upstream === 401 || error.upstream === 403;
+}
+
+/** Every route of every planned model whose provider is configured, in order: a model's own routes first. */
 export function targetsFor(models: readonly ModelSpec[], providers: ProviderRegistry): Target[] {
   const out: Target[] = [];
   for (const model of models) {
@@ -55,14 +81,18 @@ export interface FallbackContext {
   /** Aborted when the client goes away. */
   signal: AbortSignal;
   limits: FallbackLimits;
-  clock: Clock;
   observer?: AttemptObserver;
+  /** Sees every attempt as it is decided (the request's log line lists them). */
+  onAttempt?: (attempt: Attempt) => void;
 }
 
 export class FallbackExhausted extends ServiceUnavailableError {
   constructor(readonly attempts: Attempt[]) {
     const tried = attempts.map((a) => `${a.model} via ${a.provider}: ${a.outcome}`).join('; ');
-    super(`Every provider route failed for this request${tried ? ` (${tried})` : ''}.`, { code: 'all_routes_failed' });
+    super(
+      tried ? `Every provider route failed for this request (${tried}).` : 'No provider route is available for this request.',
+      { code: 'all_routes_failed', headers: { 'x-op-attempts': formatAttempts(attempts) } },
+    );
   }
 }
 
@@ -80,93 +110,145 @@ interface Started<T> {
   done: () => void;
 }
 
+type Start<T> = (target: Target, signal: AbortSignal, armTtft: () => () => void) => Promise<{ value: T; ttftMs?: number }>;
+
 /**
- * Runs `start` against each target until one succeeds. `start` receives an abort signal that fires on client
- * disconnect, on the attempt's time limits, or on the total time limit.
+ * Runs `start` against each admitted target until one succeeds, then against `last-resort` targets.
+ * `start` receives an abort signal that fires on client disconnect, on the attempt's time limits, or on
+ * the total time limit.
  */
-async function run<T>(
-  ctx: FallbackContext,
-  start: (target: Target, signal: AbortSignal, armTtft: () => () => void) => Promise<T>,
-): Promise<Started<T>> {
+async function run<T>(ctx: FallbackContext, start: Start<T>): Promise<Started<T>> {
   const attempts: Attempt[] = [];
-  const began = ctx.clock.now();
-  for (const target of ctx.targets) {
-    if (attempts.length >= ctx.limits.maxAttempts) break;
-    if (ctx.observer?.skip?.(target)) {
-      attempts.push({ provider: target.route.provider, model: target.model.id, outcome: 'skipped', ms: 0 });
-      continue;
-    }
-    const remaining = ctx.limits.totalTimeoutMs - (ctx.clock.now() - began);
-    if (remaining <= 0) break;
+  const elapsed = stopwatch();
+  const remaining = () => ctx.limits.totalTimeoutMs - elapsed();
+  const record = (a: Attempt) => {
+    attempts.push(a);
+    ctx.onAttempt?.(a);
+  };
+  let calls = 0;
+
+  const attempt = async (target: Target): Promise<Started<T> | undefined> => {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    calls++;
+    const { provider } = target.route;
     const controller = new AbortController();
     const onClientAbort = () => controller.abort(ctx.signal.reason);
-    if (ctx.signal.aborted) throw ctx.signal.reason;
     ctx.signal.addEventListener('abort', onClientAbort, { once: true });
-    const limit = Math.min(ctx.limits.attemptTimeoutMs, remaining);
+    const limit = Math.max(1, Math.min(ctx.limits.attemptTimeoutMs, remaining()));
     const attemptTimer = setTimeout(
-      () => controller.abort(new UpstreamError(`${target.route.provider} did not finish within ${limit} ms`, 'timeout')),
+      () => controller.abort(new UpstreamError(`${provider} did not finish within ${Math.round(limit)} ms`, 'timeout')),
       limit,
     );
     const armTtft = () => {
       const t = setTimeout(
-        () => controller.abort(new UpstreamError(`${target.route.provider} sent no first token within ${ctx.limits.ttftTimeoutMs} ms`, 'ttft')),
+        () => controller.abort(new UpstreamError(`${provider} sent no first token within ${ctx.limits.ttftTimeoutMs} ms`, 'ttft')),
         ctx.limits.ttftTimeoutMs,
       );
       return () => clearTimeout(t);
     };
-    const t0 = ctx.clock.now();
     const done = () => {
       clearTimeout(attemptTimer);
       ctx.signal.removeEventListener('abort', onClientAbort);
     };
+    const took = stopwatch();
     try {
-      const value = await start(target, controller.signal, armTtft);
-      const ms = ctx.clock.now() - t0;
-      attempts.push({ provider: target.route.provider, model: target.model.id, outcome: 'ok', ms });
+      const { value, ttftMs } = await start(target, controller.signal, armTtft);
+      record({ provider, model: target.model.id, outcome: 'ok', ms: Math.round(took()), ...(ttftMs !== undefined ? { ttftMs: Math.round(ttftMs) } : {}) });
       return { target, value, attempts, controller, done };
     } catch (err) {
       done();
       if (ctx.signal.aborted) throw ctx.signal.reason;
       const error = toGatewayError(err);
-      const ms = ctx.clock.now() - t0;
       if (!(error instanceof UpstreamError)) throw error;
-      attempts.push({ provider: target.route.provider, model: target.model.id, outcome: outcomeOf(error), ms });
+      const ms = took();
+      record({ provider, model: target.model.id, outcome: outcomeOf(error), ms: Math.round(ms) });
       ctx.observer?.onResult?.(target, { ok: false, error, ms });
-      if (!error.retryable) {
+      if (!isProviderFault(error)) {
         error.headers['x-op-attempts'] = formatAttempts(attempts);
         throw error;
       }
+      return undefined;
     }
+  };
+
+  const deferred: Target[] = [];
+  for (const target of ctx.targets) {
+    if (calls >= ctx.limits.maxAttempts || remaining() <= 0) break;
+    const admission = ctx.observer?.admit?.(target) ?? 'call';
+    if (admission !== 'call') {
+      record({ provider: target.route.provider, model: target.model.id, outcome: 'open', ms: 0 });
+      if (admission === 'last-resort') deferred.push(target);
+      continue;
+    }
+    const won = await attempt(target);
+    if (won) return won;
   }
-  const exhausted = new FallbackExhausted(attempts);
-  exhausted.headers['x-op-attempts'] = formatAttempts(attempts);
-  throw exhausted;
+  // Routes whose cooldown is over but whose probe nobody holds yet: tried only when all else failed, so
+  // the wait for the probe claim (one conditional write) is only ever paid instead of a 503.
+  for (const target of deferred) {
+    if (calls >= ctx.limits.maxAttempts || remaining() <= 0) break;
+    if (!(await ctx.observer?.lastResort?.(target))) continue;
+    const won = await attempt(target);
+    if (won) return won;
+  }
+  throw new FallbackExhausted(attempts);
 }
 
 export async function completeWithFallback(ctx: FallbackContext): Promise<Started<CompletionResult>> {
-  const started = await run(ctx, (target, signal) => target.provider.complete(ctx.call(target, signal)));
+  const started = await run(ctx, async (target, signal) => ({ value: await target.provider.complete(ctx.call(target, signal)) }));
   started.done();
-  ctx.observer?.onResult?.(started.target, { ok: true, ms: started.attempts.at(-1)?.ms ?? 0 });
+  const last = started.attempts.at(-1);
+  ctx.observer?.onResult?.(started.target, { ok: true, ms: last?.ms ?? 0, completionTokens: started.value.usage.completion_tokens });
   return started;
 }
 
 export interface StreamStart {
   first: StreamPiece;
+  /** The rest of the stream; its end (or failure) is reported to the observer. */
   rest: AsyncIterator<StreamPiece>;
   ttftMs: number;
+}
+
+/** Reports how a started stream ended; a stream the client abandoned reports nothing. */
+function observed(ctx: FallbackContext, target: Target, rest: AsyncIterator<StreamPiece>, began: () => number, ttftMs: number): AsyncIterator<StreamPiece> {
+  let tokens: number | undefined;
+  let reported = false;
+  const report = (r: Omit<AttemptReport, 'ms' | 'ttftMs'>) => {
+    if (reported) return;
+    reported = true;
+    ctx.observer?.onResult?.(target, { ...r, ms: began(), ttftMs, completionTokens: tokens });
+  };
+  return {
+    async next() {
+      try {
+        const next = await rest.next();
+        if (next.done) report({ ok: true });
+        else if (next.value.usage) tokens = next.value.usage.completion_tokens;
+        return next;
+      } catch (err) {
+        if (!ctx.signal.aborted && err instanceof UpstreamError && isProviderFault(err)) report({ ok: false, error: err });
+        reported = true;
+        throw err;
+      }
+    },
+    async return(value?: unknown) {
+      reported = true;
+      return (await rest.return?.(value)) ?? { done: true, value: undefined };
+    },
+  };
 }
 
 /** Starts a stream: a target has won once its first piece arrived within the time-to-first-token limit. */
 export async function streamWithFallback(ctx: FallbackContext): Promise<Started<StreamStart>> {
   return run(ctx, async (target, signal, armTtft) => {
-    const t0 = ctx.clock.now();
+    const began = stopwatch();
     const iterator = target.provider.stream(ctx.call(target, signal))[Symbol.asyncIterator]();
     const disarm = armTtft();
     try {
       const first = await iterator.next();
       if (first.done) throw new UpstreamError(`${target.route.provider} sent an empty stream`, 'stream');
-      const ttftMs = ctx.clock.now() - t0;
-      return { first: first.value, rest: iterator, ttftMs };
+      const ttftMs = began();
+      return { value: { first: first.value, rest: observed(ctx, target, iterator, began, ttftMs), ttftMs }, ttftMs };
     } catch (err) {
       await iterator.return?.();
       throw err;

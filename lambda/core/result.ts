@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk } from '../openai/types';
+import type { RequestTrace } from './trace';
 
 /**
  * What the core hands back to an edge handler. The edge renders it: JSON once, SSE framing once.
@@ -22,6 +23,8 @@ export interface RequestContext {
   authorization?: string;
   /** Aborted when the client disconnects. */
   signal: AbortSignal;
+  /** Filled in with the routing story for the request's log line, when the edge keeps one. */
+  trace?: RequestTrace;
   /**
    * Work to run after the response's last byte and before the invocation ends, whatever the response was
    * (an error response has no `finalize`). Absent where the edge cannot wait: callers then do it inline.

@@ -1,7 +1,13 @@
-// Model selection. Pure: no I/O, so a decision costs microseconds.
-// For an explicit model the plan is that model alone. For `model: "auto"` the candidates are the catalog
-// models capable of the request, ranked by the objective; the winner's tier bounds the fallback list, so a
-// request never falls back onto a model of another class (and price) than the one the objective chose.
+// Model selection. Pure: no I/O (live health arrives as plain functions over cached state), so a decision
+// costs microseconds.
+// - An explicit model is planned alone; `routing` is accepted with it and ignored (there is nothing to
+//   choose: its own routes are the fallback).
+// - `model: "auto"`: the candidates are the catalog models capable of the request (context window, output
+//   cap, tools, images, JSON output, within the plan's per-request output cap), ranked by the objective:
+//   cost = lowest expected cost, speed = lowest expected latency (live measurements, catalog defaults
+//   before any exist), quality = highest quality score, ties broken by cost. The winner's tier bounds the
+//   fallback list, so a request never falls back onto a model of another class (and price) than the
+//   objective chose. Models without a usable route (breaker open) go last, to be skipped.
 import { BadRequestError, NotFoundError } from '../openai/errors';
 import type { ChatRequest, RoutingMode } from '../openai/types';
 import { MODELS, findModel, type ModelSpec } from './catalog';
@@ -14,63 +20,78 @@ export interface RoutingPlan {
   /** A few words on why the first model won, for the x-op-routing-reason header. */
   reason: string;
   promptTokens: number;
+  /** Every capable model, best first (for an explicit model: that model). */
+  candidates: string[];
+}
+
+export interface Latency {
+  ttftMs: number;
+  tokensPerSecond: number;
 }
 
 export interface RoutingInputs {
-  /** The output cap the request will be given, before model limits. */
+  /** The output cap the caller asked for; defaults to the request's max_tokens. */
   maxTokens?: number;
-  /** Live latency per model where measured; catalog defaults otherwise. */
-  latency?: (model: ModelSpec) => { ttftMs: number; tokensPerSecond: number };
-  /** True when at least one route of the model can be called (provider configured, breaker not open). */
+  /** The largest output cap the caller's plan allows per request; null or absent: no plan cap. */
+  planMaxTokens?: number | null;
+  /** Live latency of the route that would serve the model; undefined: use the catalog's defaults. */
+  latency?: (model: ModelSpec) => Latency | undefined;
+  /** True when at least one route of the model can be called now (provider configured, breaker not open). */
   available?: (model: ModelSpec) => boolean;
-  /** The largest output cap the caller's plan allows per request. */
-  planMaxTokens?: number;
+  /**
+   * Speed only: given the tier's usable models best first, a model other than the first whose latency
+   * data is stale, to send this one request to so it gets measured again; undefined for none.
+   */
+  remeasure?: (ranked: readonly ModelSpec[]) => ModelSpec | undefined;
 }
 
 /** When the caller sets no cap, cost and speed assume an answer of this many tokens. */
 export const EXPECTED_OUTPUT_TOKENS = 500;
 
-export function expectedOutputTokens(model: ModelSpec, maxTokens?: number): number {
-  return Math.min(maxTokens ?? EXPECTED_OUTPUT_TOKENS, model.maxOutputTokens);
+/** The output cap a model gets for this request: the caller's, within the plan's and the model's own. */
+export function outputCap(model: ModelSpec, inputs: RoutingInputs): number {
+  return Math.min(inputs.maxTokens ?? model.maxOutputTokens, inputs.planMaxTokens ?? Infinity, model.maxOutputTokens);
 }
 
-export function expectedCost(model: ModelSpec, promptTokens: number, maxTokens?: number): number {
-  return promptTokens * model.pricing.inputPer1M + expectedOutputTokens(model, maxTokens) * model.pricing.outputPer1M;
+export function expectedOutputTokens(model: ModelSpec, inputs: RoutingInputs): number {
+  return Math.min(inputs.maxTokens ?? EXPECTED_OUTPUT_TOKENS, inputs.planMaxTokens ?? Infinity, model.maxOutputTokens);
 }
 
-export function expectedLatencyMs(model: ModelSpec, maxTokens: number | undefined, latency: RoutingInputs['latency']): number {
-  const l = latency?.(model) ?? model.latency;
-  return l.ttftMs + (1000 * expectedOutputTokens(model, maxTokens)) / Math.max(l.tokensPerSecond, 1);
+/** Expected cost in USD per million (the unit does not matter: it is only compared). */
+export function expectedCost(model: ModelSpec, promptTokens: number, inputs: RoutingInputs): number {
+  return promptTokens * model.pricing.inputPer1M + expectedOutputTokens(model, inputs) * model.pricing.outputPer1M;
+}
+
+export function expectedLatencyMs(model: ModelSpec, inputs: RoutingInputs): number {
+  const l = inputs.latency?.(model) ?? model.latency;
+  return l.ttftMs + (1000 * expectedOutputTokens(model, inputs)) / Math.max(l.tokensPerSecond, 1e-6);
 }
 
 /** Why a model cannot serve this request, or undefined when it can. */
 export function incapability(model: ModelSpec, request: ChatRequest, promptTokens: number, inputs: RoutingInputs): string | undefined {
-  const output = Math.min(inputs.maxTokens ?? 1, model.maxOutputTokens);
-  if (promptTokens + output > model.contextWindow) return 'context window too small';
   if (inputs.maxTokens !== undefined && inputs.maxTokens > model.maxOutputTokens) return 'max output tokens too small';
+  if (promptTokens + outputCap(model, inputs) > model.contextWindow) return 'context window too small';
   if (request.tools?.length && !model.capabilities.tools) return 'no tool support';
   if (hasImages(request) && !model.capabilities.vision) return 'no image input';
   const format = request.response_format?.type;
   if (format === 'json_schema' && !model.capabilities.jsonSchema) return 'no JSON schema output';
   if (format === 'json_object' && !model.capabilities.jsonObject) return 'no JSON output';
-  if (inputs.available && !inputs.available(model)) return 'no available provider route';
   return undefined;
 }
 
-function rank(mode: RoutingMode, promptTokens: number, inputs: RoutingInputs): (a: ModelSpec, b: ModelSpec) => number {
-  const cost = (m: ModelSpec) => expectedCost(m, promptTokens, inputs.maxTokens);
-  if (mode === 'cost') return (a, b) => cost(a) - cost(b) || b.quality - a.quality;
-  if (mode === 'speed') {
-    const ms = (m: ModelSpec) => expectedLatencyMs(m, inputs.maxTokens, inputs.latency);
-    return (a, b) => ms(a) - ms(b) || cost(a) - cost(b);
-  }
-  return (a, b) => b.quality - a.quality || cost(a) - cost(b);
+/** Lower is better. */
+function score(mode: RoutingMode, promptTokens: number, inputs: RoutingInputs): (m: ModelSpec) => [number, number] {
+  const cost = (m: ModelSpec) => expectedCost(m, promptTokens, inputs);
+  if (mode === 'cost') return (m) => [cost(m), -m.quality];
+  if (mode === 'speed') return (m) => [expectedLatencyMs(m, inputs), cost(m)];
+  return (m) => [-m.quality, cost(m)];
 }
 
 const REASON: Record<RoutingMode, string> = { cost: 'cheapest', speed: 'fastest', quality: 'best quality' };
 
 export function planRoute(request: ChatRequest, inputs: RoutingInputs = {}): RoutingPlan {
   const promptTokens = estimatePromptTokens(request);
+  inputs = { ...inputs, maxTokens: inputs.maxTokens ?? request.max_tokens };
   if (request.model !== 'auto') {
     const model = findModel(request.model);
     if (!model) {
@@ -79,7 +100,7 @@ export function planRoute(request: ChatRequest, inputs: RoutingInputs = {}): Rou
         code: 'model_not_found',
       });
     }
-    return { models: [model], mode: 'explicit', reason: 'explicit: requested model', promptTokens };
+    return { models: [model], mode: 'explicit', reason: 'explicit: requested model', promptTokens, candidates: [model.id] };
   }
   const mode = request.routing ?? 'quality';
   const reasons = new Map<string, number>();
@@ -95,12 +116,27 @@ export function planRoute(request: ChatRequest, inputs: RoutingInputs = {}): Rou
       code: 'no_capable_model',
     });
   }
-  const ranked = [...capable].sort(rank(mode, promptTokens, inputs));
-  const winner = ranked[0] as ModelSpec;
-  return {
-    models: ranked.filter((m) => m.tier === winner.tier),
-    mode,
-    reason: `${mode}: ${REASON[mode]} of ${capable.length} capable`,
-    promptTokens,
-  };
+  const scoreOf = score(mode, promptTokens, inputs);
+  const scores = new Map(capable.map((m) => [m, scoreOf(m)] as const));
+  const ranked = [...capable].sort((a, b) => {
+    const [a1, a2] = scores.get(a) as [number, number];
+    const [b1, b2] = scores.get(b) as [number, number];
+    return a1 - b1 || a2 - b2;
+  });
+  // The objective picks the tier; within it, models with a usable route come first. An open breaker is a
+  // failure known in advance, so it falls back like one: within the tier.
+  const tier = (ranked[0] as ModelSpec).tier;
+  const inTier = ranked.filter((m) => m.tier === tier);
+  const tierUsable = inTier.filter((m) => inputs.available?.(m) ?? true);
+  const tierDown = inTier.filter((m) => !tierUsable.includes(m));
+  const winner = tierUsable[0];
+  const down = tierDown.length;
+  let reason = `${mode}: ${REASON[mode]} of ${capable.length} capable${!winner ? ', none available' : down ? `, ${down} unavailable` : ''}`;
+  const again = mode === 'speed' ? inputs.remeasure?.(tierUsable) : undefined;
+  if (again && again !== winner && tierUsable.includes(again)) {
+    tierUsable.splice(tierUsable.indexOf(again), 1);
+    tierUsable.unshift(again);
+    reason = `speed: re-measuring ${again.id} (latency data stale)`;
+  }
+  return { models: [...tierUsable, ...tierDown], mode, reason, promptTokens, candidates: ranked.map((m) => m.id) };
 }

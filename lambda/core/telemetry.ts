@@ -1,0 +1,47 @@
+// What the core reports for logs and metrics, through a port: the edge (lambda/observability) turns it
+// into structured log lines and CloudWatch EMF metrics. No AWS import here.
+import type { Attempt } from './fallback';
+import type { Phase } from './health/breaker';
+
+/** One breaker changing phase, as one instance saw it. */
+export interface BreakerChange {
+  provider: string;
+  /** The catalog model the route serves. */
+  model: string;
+  upstreamModel: string;
+  from: Phase;
+  to: Phase;
+  at: number;
+}
+
+/** Everything one request's log line says. */
+export interface RequestReport {
+  requestId: string;
+  method: string;
+  path: string;
+  status: number;
+  /** 'explicit' when a model was named; cost | speed | quality for model "auto". */
+  mode?: string;
+  requested?: string;
+  reason?: string;
+  /** The capable models, best first (for an explicit model: that model). */
+  candidates?: string[];
+  /** The model and provider that served, when one did. */
+  model?: string;
+  provider?: string;
+  attempts: Attempt[];
+  /** Upstream calls that failed before the one that served (or all of them). */
+  fallbacks: number;
+  stream: boolean;
+  /** Total gateway time, to the last byte. */
+  latencyMs: number;
+  ttftMs?: number;
+  error?: { type: string; code: string | null; message: string };
+  /** The client went away before the response was complete. */
+  clientClosed?: boolean;
+}
+
+export interface Telemetry {
+  request(report: RequestReport): void;
+  breaker(change: BreakerChange): void;
+}
