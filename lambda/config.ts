@@ -34,6 +34,10 @@ export interface Config {
      */
     leaseMs: number;
   };
+  /** Provider health: circuit breakers and live latency per route (core/health). */
+  health: HealthConfig;
+  /** Structured logs and EMF metrics (lambda/observability). */
+  telemetry: { logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT'; metrics: boolean };
   usageRetentionDays: number;
   /** Set when the local runtime serves the admin API with a bearer token instead of IAM. */
   adminToken?: string;
@@ -49,6 +53,49 @@ function int(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+export interface HealthConfig {
+  /** Consecutive provider failures that open a route's breaker. */
+  failureThreshold: number;
+  /** Or: more than this share of at least minCalls calls in one window failed (0..1). */
+  errorRate: number;
+  minCalls: number;
+  windowMs: number;
+  /** An open route is skipped this long, then one probe request may go through. */
+  cooldownMs: number;
+  /** Shared health records are re-read in the background when older than this. */
+  cacheMs: number;
+  /** Each instance writes its counts and latency at most this often. */
+  flushMs: number;
+  /** Latency data older than this is re-measured by one request (routing "speed"). */
+  remeasureMs: number;
+}
+
+function healthConfig(env: Env): HealthConfig {
+  const percent = int(env, 'OP_BREAKER_ERROR_RATE', 50);
+  if (percent < 1 || percent > 100) throw new Error('OP_BREAKER_ERROR_RATE must be a percentage from 1 to 100');
+  return {
+    failureThreshold: Math.max(1, int(env, 'OP_BREAKER_FAILURES', 5)),
+    errorRate: percent / 100,
+    minCalls: Math.max(1, int(env, 'OP_BREAKER_MIN_CALLS', 10)),
+    windowMs: Math.max(1_000, int(env, 'OP_BREAKER_WINDOW_MS', 60_000)),
+    cooldownMs: int(env, 'OP_BREAKER_COOLDOWN_MS', 30_000),
+    cacheMs: int(env, 'OP_HEALTH_CACHE_MS', 3_000),
+    flushMs: int(env, 'OP_HEALTH_FLUSH_MS', 3_000),
+    remeasureMs: Math.max(1_000, int(env, 'OP_LATENCY_REMEASURE_MS', 60_000)),
+  };
+}
+
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
+
+function telemetryConfig(env: Env): Config['telemetry'] {
+  const level = (env.OP_LOG_LEVEL ?? 'INFO').toUpperCase();
+  const logLevel = LOG_LEVELS.find((l) => l === level);
+  if (!logLevel) throw new Error(`OP_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const metrics = env.OP_METRICS ?? 'on';
+  if (metrics !== 'on' && metrics !== 'off') throw new Error('OP_METRICS must be on or off');
+  return { logLevel, metrics: metrics === 'on' };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -75,6 +122,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     storeFailureMode: mode,
     limits: { enabled: limitsSwitch === 'on', leaseMs: Math.max(300, int(env, 'OP_LEASE_MS', 60_000)) },
+    health: healthConfig(env),
+    telemetry: telemetryConfig(env),
     usageRetentionDays: int(env, 'OP_USAGE_RETENTION_DAYS', 90),
     adminToken: env.OP_ADMIN_TOKEN || undefined,
     simulatorUrl: env.OP_SIMULATOR_URL || undefined,

@@ -3,9 +3,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { loadConfig, providerInstances, type Config, type Env } from '../config';
 import { KeyAuthenticator } from '../core/auth';
 import { systemClock, type Clock } from '../core/clock';
+import { MODELS } from '../core/catalog';
 import type { GatewayDeps } from '../core/deps';
+import { healthMonitor } from '../core/health/monitor';
 import { createProviders } from '../providers/registry';
-import { createStore } from '../store/dynamo';
+import { createDocumentClient, createStore } from '../store/dynamo';
+import { DynamoHealthStore } from '../store/health-store';
+import { createTelemetry } from '../observability/telemetry';
 
 /** Provider credentials from the one Secrets Manager secret, read once per cold start and never logged. */
 async function providerSecret(config: Config): Promise<Env> {
@@ -26,12 +30,25 @@ async function providerSecret(config: Config): Promise<Env> {
 export async function createDeps(config: Config = loadConfig(), clock: Clock = systemClock): Promise<GatewayDeps> {
   const secret = await providerSecret(config);
   const store = createStore(config);
+  const providers = createProviders(providerInstances({ ...config.env, ...secret }, config.simulatorUrl));
+  const telemetry = createTelemetry(config.telemetry);
+  const health = healthMonitor(config.health, {
+    store: new DynamoHealthStore(createDocumentClient(config), config.tables.counters),
+    clock,
+    models: MODELS,
+    configured: (provider) => providers.has(provider),
+    onBreakerChange: (change) => telemetry.breaker(change),
+  });
+  // Cold start: the shared health records load in the background; the first requests use defaults.
+  health.start();
   return {
     config,
     store,
-    providers: createProviders(providerInstances({ ...config.env, ...secret }, config.simulatorUrl)),
+    providers,
     auth: new KeyAuthenticator(store.keys, clock, config.keyCacheMs),
     clock,
+    health,
+    telemetry,
   };
 }
 
