@@ -2,13 +2,20 @@
 import type { LambdaFunctionURLEvent, StreamifyHandler } from 'aws-lambda';
 import type { GatewayDeps } from '../core/deps';
 import type { CoreResult } from '../core/result';
+import { stopwatch } from '../core/stopwatch';
+import { RequestTrace } from '../core/trace';
+import { toGatewayError, type GatewayError } from '../openai/errors';
 import { lazyDeps } from './deps';
 import { errorResult, fromFunctionUrlEvent, writeResult } from './http';
 import { serveV1 } from './v1';
 
 export function createChatHandler(getDeps: () => Promise<GatewayDeps>): StreamifyHandler<LambdaFunctionURLEvent, void> {
   return awslambda.streamifyResponse<LambdaFunctionURLEvent>(async (event, responseStream, context) => {
+    const elapsed = stopwatch();
     const req = fromFunctionUrlEvent(event, context.awsRequestId);
+    // The request's log line: routing and attempts from the core, status and failure from here.
+    const trace = new RequestTrace();
+    let failure: GatewayError | undefined;
     // A client that goes away closes the response stream before it finished: abort the upstream call.
     const disconnect = new AbortController();
     responseStream.on('close', () => {
@@ -27,21 +34,36 @@ export function createChatHandler(getDeps: () => Promise<GatewayDeps>): Streamif
           sourceIp: req.sourceIp,
           authorization: req.headers.authorization,
           signal: disconnect.signal,
+          trace,
           defer: (task) => deferred.push(task),
         },
         deps,
       );
     } catch (err) {
-      result = errorResult(err);
+      failure = toGatewayError(err);
+      result = errorResult(failure);
     }
     try {
-      await writeResult(responseStream, result, { requestId: req.requestId });
+      await writeResult(responseStream, result, { requestId: req.requestId, onStreamError: (err) => (failure = err) });
     } catch (err) {
       // A client that left mid-response is a normal end of the invocation, not a function error.
       if (!disconnect.signal.aborted) throw err;
     } finally {
       // After the last byte: the last-used write (at most one per key per minute) ends inside this invocation.
       await deps?.auth.settle();
+      deps?.telemetry?.request(
+        trace.report({
+          requestId: req.requestId,
+          method: req.method,
+          path: req.path,
+          status: result.status,
+          latencyMs: elapsed(),
+          error: failure,
+          clientClosed: disconnect.signal.aborted,
+        }),
+      );
+      // Health counts and latency due for their shared write go out before the instance may freeze.
+      await deps?.health?.settle();
       await Promise.allSettled(deferred.map((task) => task()));
     }
   });

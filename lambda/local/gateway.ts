@@ -94,7 +94,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     simulatorUrl = simulator.url;
   }
 
-  const config = loadConfig({ ...env, OP_DYNAMODB_ENDPOINT: dynamoEndpoint, OP_SIMULATOR_URL: simulatorUrl });
+  // EMF metrics only mean something to CloudWatch: off locally unless asked for (request log lines stay on).
+  const config = loadConfig({ OP_METRICS: 'off', ...env, OP_DYNAMODB_ENDPOINT: dynamoEndpoint, OP_SIMULATOR_URL: simulatorUrl });
   await ensureTables(config);
   // Imported after the globals exist: the handler modules call awslambda.streamifyResponse at load time.
   const { createDeps } = await import('../handlers/deps');

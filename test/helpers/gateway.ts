@@ -13,9 +13,12 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/** Tests keep their output clean: no request log lines or EMF metrics unless a test asks for them. */
+const QUIET: Env = { OP_LOG_LEVEL: 'SILENT', OP_METRICS: 'off' };
+
 /** A gateway in this process with every provider simulated (no credentials from the host leak in). */
 export async function startTestGateway(options: { clock?: Clock; env?: Env } & LocalGatewayOptions = {}): Promise<TestGateway> {
-  const gw = await startLocalGateway({ env: {}, ...options });
+  const gw = await startLocalGateway({ ...options, env: { ...QUIET, ...options.env } });
   const client = new OpenAI({ baseURL: gw.baseUrl, apiKey: gw.apiKey, maxRetries: 0 });
   return { gw, client, close: () => gw.close() };
 }
