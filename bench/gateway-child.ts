@@ -108,6 +108,7 @@ function metrics() {
     dynamoWaitMs: done.map((r) => busyWithin(merged, r.start, r.end as number)),
     /** DynamoDB rounds between the request's arrival and its first body byte (admission's share). */
     roundsBeforeFirstByte: done.map((r) => roundsWithin(merged, r.start, r.firstWrite ?? (r.end as number))),
+    dynamoWaitBeforeFirstByteMs: done.map((r) => busyWithin(merged, r.start, r.firstWrite ?? (r.end as number))),
     dynamoCalls: intervals.length,
     dynamoBusyMs: busyWithin(merged, -Infinity, Infinity),
     processCpuMs: (cpu.user + cpu.system) / 1000,

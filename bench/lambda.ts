@@ -26,6 +26,7 @@ export interface LambdaResult {
     /** The same measure for a function that only answers: what the runtime client itself costs. */
     emptyFirstResponseMs: number[];
     medianEmptyFirstResponseMs: number;
+    medianEmptyInitMs: number;
   };
   warm: { latency: Summary; invocationMs: Summary; meanInvocationMs: number; logBytesPerRequest: number; rssMb: number };
 }
@@ -78,11 +79,14 @@ export async function lambdaSeries(
   const firstResponseMs: number[] = [];
   const initMs: number[] = [];
   const emptyFirstResponseMs: number[] = [];
+  const emptyInitMs: number[] = [];
   for (let i = 0; i < sizes.coldStarts; i++) {
     const chat = await coldStart(definition);
     firstResponseMs.push(chat.ms);
     if (chat.initMs !== undefined) initMs.push(chat.initMs);
-    emptyFirstResponseMs.push((await coldStart(empty)).ms);
+    const baseline = await coldStart(empty);
+    emptyFirstResponseMs.push(baseline.ms);
+    if (baseline.initMs !== undefined) emptyInitMs.push(baseline.initMs);
   }
 
   const pool = new LambdaPool(definition, client, {
@@ -116,6 +120,7 @@ export async function lambdaSeries(
       medianInitMs: median(initMs),
       emptyFirstResponseMs,
       medianEmptyFirstResponseMs: median(emptyFirstResponseMs),
+      medianEmptyInitMs: median(emptyInitMs),
     },
     warm: {
       latency: summarise(samples.filter((_, i) => i % 2 === 0).map((s) => s.totalMs)),

@@ -91,14 +91,18 @@ export async function fixedRate(t: Targets, rate: number, seconds: number): Prom
 }
 
 /** Figure 2: time to the first streamed token, with and without the gateway, and the DynamoDB rounds before it. */
-export async function firstToken(t: Targets, gw: Child<GatewayReady>, requests: number): Promise<{ direct: Summary; gateway: Summary; rounds: Summary }> {
+export async function firstToken(
+  t: Targets,
+  gw: Child<GatewayReady>,
+  requests: number,
+): Promise<{ direct: Summary; gateway: Summary; rounds: Summary; dynamoWait: Summary }> {
   const ttft = (samples: Sample[]) => summarise(samples.map((s) => s.firstTokenMs ?? Number.NaN).filter(Number.isFinite));
   const loop = { count: requests, maxMs: 120_000, pauseMs: SETTLE_PAUSE_MS };
   const direct = okOnly((await closedLoop(t.directStream, 1, loop)).samples, 'direct stream');
   await gw.ask('reset');
   const gateway = okOnly((await closedLoop(t.gatewayStream, 1, loop)).samples, 'gateway stream');
   const m = await metricsOf(gw);
-  return { direct: ttft(direct), gateway: ttft(gateway), rounds: summarise(m.roundsBeforeFirstByte) };
+  return { direct: ttft(direct), gateway: ttft(gateway), rounds: summarise(m.roundsBeforeFirstByte), dynamoWait: summarise(m.dynamoWaitBeforeFirstByteMs) };
 }
 
 /** One DynamoDB round trip from outside the gateway: what "one parallel round" of admission costs here. */
