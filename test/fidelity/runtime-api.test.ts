@@ -127,4 +127,19 @@ describe('buffered answers and failures', () => {
     expect(pool.stats.coldStarts).toBe(2);
     expect(pool.live[0]?.pid).not.toBe(before);
   });
+
+  it('still ends a function at its timeout after its caller left', async () => {
+    const { pool, url } = await serve('fails', 1, { timeoutS: 1 });
+    await pool.warm(1);
+    const first = pool.live[0]?.pid;
+    const gone = new AbortController();
+    const request = fetch(`${url}/hang`, { signal: gone.signal }).catch(() => undefined);
+    await expect.poll(() => pool.live[0]?.state).toBe('busy');
+    gone.abort();
+    await request;
+    // The environment was not given back while the function hung: it is replaced once the deadline passes.
+    await expect.poll(() => pool.live.length, { timeout: 5_000 }).toBe(0);
+    expect(await (await fetch(`${url}/fine`)).text()).toBe('partial\ndone\n');
+    expect(pool.live[0]?.pid).not.toBe(first);
+  });
 });

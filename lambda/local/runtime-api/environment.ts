@@ -185,10 +185,13 @@ export class LambdaEnvironment {
     });
   }
 
+  /**
+   * Gives the caller its outcome. The timeout keeps running until the runtime asks for the next event:
+   * a function that goes on after its caller left still ends at its deadline, as in Lambda.
+   */
   private settle(cur: Current | undefined, outcome: InvocationOutcome): void {
     if (!cur || cur.settled) return;
     cur.settled = true;
-    clearTimeout(cur.timer);
     cur.unlisten();
     cur.resolve(outcome);
   }
@@ -205,7 +208,7 @@ export class LambdaEnvironment {
   }
 
   private timedOut(cur: Current): void {
-    if (cur.settled) return;
+    if (cur !== this.current) return; // the runtime already moved on
     if (cur.response) cutResponse(cur.response.req, cur.response.res);
     this.settle(cur, { kind: 'error', error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.definition.timeoutS} seconds` } });
     // Lambda does not reuse an environment whose invocation timed out: the function may still be running.
@@ -214,6 +217,7 @@ export class LambdaEnvironment {
 
   private exited(code: number | null, signal: NodeJS.Signals | null): void {
     this.state = 'dead';
+    if (this.current) clearTimeout(this.current.timer);
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
     const error = { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.current?.id ?? '-'} Error: Runtime exited with ${how}` };
     this.settle(this.current, { kind: 'error', error });
@@ -236,7 +240,10 @@ export class LambdaEnvironment {
 
   private next(res: ServerResponse): void {
     const previous = this.current;
-    if (previous) this.options.onInvocationEnd?.(performance.now() - previous.dispatchedAt);
+    if (previous) {
+      clearTimeout(previous.timer);
+      this.options.onInvocationEnd?.(performance.now() - previous.dispatchedAt);
+    }
     if (previous && !previous.settled) {
       // aws-lambda-ric posts a streaming handler's error without waiting for it before asking for the
       // next event, so the previous invocation's answer may still be on its way: wait for it briefly.
