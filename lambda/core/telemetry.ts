@@ -30,7 +30,7 @@ export interface RequestReport {
   model?: string;
   provider?: string;
   attempts: Attempt[];
-  /** Upstream calls that failed before the one that served (or all of them). */
+  /** How often the request moved to another route after a failed call. */
   fallbacks: number;
   stream: boolean;
   /** Total gateway time, to the last byte. */

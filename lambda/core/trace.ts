@@ -22,6 +22,8 @@ export class RequestTrace {
   report(end: { requestId: string; method: string; path: string; status: number; latencyMs: number; error?: GatewayError; clientClosed?: boolean }): RequestReport {
     const served = this.attempts.findLast((a) => a.outcome === 'ok');
     const calls = this.attempts.filter((a) => a.outcome !== 'open');
+    // Moves to another route after a failure: a failed call that another call followed.
+    const fallbacks = calls.filter((a, i) => a.outcome !== 'ok' && i < calls.length - 1).length;
     return {
       requestId: end.requestId,
       method: end.method,
@@ -30,7 +32,7 @@ export class RequestTrace {
       ...this.plan,
       ...(served ? { model: served.model, provider: served.provider, ttftMs: served.ttftMs } : {}),
       attempts: this.attempts,
-      fallbacks: calls.filter((a) => a !== served).length,
+      fallbacks,
       stream: this.stream,
       latencyMs: Math.round(end.latencyMs),
       ...(end.clientClosed ? { clientClosed: true } : {}),

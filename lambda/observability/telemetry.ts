@@ -23,6 +23,7 @@ export interface TelemetryOptions {
 }
 
 function routeMetrics(metrics: Metrics, report: RequestReport): void {
+  const lastCall = report.attempts.findLastIndex((a) => a.outcome !== 'open');
   report.attempts.forEach((a, i) => {
     metrics.addDimensions({ provider: a.provider, model: a.model });
     if (a.outcome === 'open') {
@@ -34,7 +35,7 @@ function routeMetrics(metrics: Metrics, report: RequestReport): void {
       if (a.outcome !== 'ok') {
         metrics.addMetric('Errors', MetricUnit.Count, 1);
         // The request moved on to another route after this one failed.
-        if (i < report.attempts.length - 1) metrics.addMetric('Fallbacks', MetricUnit.Count, 1);
+        if (i < lastCall) metrics.addMetric('Fallbacks', MetricUnit.Count, 1);
       }
     }
     metrics.publishStoredMetrics();

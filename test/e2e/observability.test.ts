@@ -1,0 +1,106 @@
+// What the running gateway writes for operators: one structured log line per request and EMF metrics per
+// route, captured from this process's stdout/stderr (the in-process gateway writes there, as Lambda does).
+import OpenAI from 'openai';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+
+let t: TestGateway;
+let lines: Array<Record<string, unknown>>;
+let spies: MockInstance[];
+
+beforeAll(async () => {
+  t = await startTestGateway({ env: { OP_LOG_LEVEL: 'INFO', OP_METRICS: 'on' } });
+});
+afterAll(async () => {
+  await t?.close();
+});
+beforeEach(() => {
+  t.gw.simulator?.reset();
+  lines = [];
+  spies = [process.stdout, process.stderr].map((stream) =>
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      for (const l of String(chunk).split('\n')) if (l.startsWith('{')) lines.push(JSON.parse(l) as Record<string, unknown>);
+      return true;
+    }),
+  );
+});
+afterEach(() => spies.forEach((s) => s.mockRestore()));
+
+const logOf = async (requestId: string | null) => {
+  await expect.poll(() => lines.some((l) => l.message === 'request' && l.requestId === requestId)).toBe(true);
+  return lines.find((l) => l.message === 'request' && l.requestId === requestId) as Record<string, unknown>;
+};
+
+describe('request log line and route metrics', () => {
+  it('logs routing, candidates, attempts with outcomes and latency, and publishes per-route metrics', async () => {
+    t.gw.simulator?.configure('anthropic', { fault: { kind: 'status', status: 503, times: 1 } });
+    const { data: stream, response } = await t.client.chat.completions
+      .create({ model: 'claude-sonnet-4', stream: true, messages: [{ role: 'user', content: 'hello' }] })
+      .withResponse();
+    for await (const _ of stream);
+    const line = await logOf(response.headers.get('x-request-id'));
+    expect(line).toMatchObject({
+      level: 'INFO',
+      service: 'originalpoint',
+      method: 'POST',
+      path: '/v1/chat/completions',
+      status: 200,
+      mode: 'explicit',
+      requested: 'claude-sonnet-4',
+      reason: 'explicit: requested model',
+      candidates: ['claude-sonnet-4'],
+      model: 'claude-sonnet-4',
+      provider: 'bedrock',
+      fallbacks: 1,
+      stream: true,
+      attempts: [
+        { provider: 'anthropic', model: 'claude-sonnet-4', outcome: '503', ms: expect.any(Number) },
+        { provider: 'bedrock', model: 'claude-sonnet-4', outcome: 'ok', ms: expect.any(Number), ttftMs: expect.any(Number) },
+      ],
+    });
+    expect(line.latencyMs).toEqual(expect.any(Number));
+    expect(JSON.stringify(line)).not.toContain(t.gw.apiKey);
+    expect(JSON.stringify(line)).not.toContain('hello');
+
+    const emf = lines.filter((l) => '_aws' in l);
+    expect(emf.find((m) => m.provider === 'anthropic')).toMatchObject({ model: 'claude-sonnet-4', Attempts: 1, Errors: 1, Fallbacks: 1 });
+    expect(emf.find((m) => m.provider === 'bedrock')).toMatchObject({ Attempts: 1, TimeToFirstToken: expect.any(Number) });
+    expect(emf.find((m) => m.mode === 'explicit')).toMatchObject({ Requests: 1, RequestLatency: expect.any(Number) });
+  });
+
+  it('logs "auto" with its mode, the capable candidates best first and the reason', async () => {
+    const { response } = await t.client.chat.completions
+      .create({ model: 'auto', routing: 'cost', messages: [{ role: 'user', content: 'cheap please' }] } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming)
+      .withResponse();
+    const line = await logOf(response.headers.get('x-request-id'));
+    expect(line).toMatchObject({ mode: 'cost', requested: 'auto', reason: 'cost: cheapest of 16 capable', model: 'nova-lite', fallbacks: 0, stream: false });
+    expect((line.candidates as string[]).slice(0, 3)).toEqual(['nova-lite', 'gpt-5-nano', 'gemini-2.5-flash-lite']);
+    expect(line.candidates).toHaveLength(16);
+  });
+
+  it('logs a failed request as an error with its status and the error', async () => {
+    t.gw.simulator?.configure('openai', { fault: { kind: 'status', status: 503, times: 1 } });
+    const err = await t.client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const line = await logOf((err as InstanceType<typeof OpenAI.APIError>).headers?.get('x-request-id') ?? null);
+    expect(line).toMatchObject({ level: 'ERROR', status: 503, error: { type: 'service_unavailable', code: 'all_routes_failed' }, fallbacks: 0 });
+  });
+
+  it('a client that leaves mid-stream is logged as such, aborts the upstream, and does not count against the route', async () => {
+    t.gw.simulator?.configure('anthropic', { ttftMs: 5, tokensPerSecond: 50 });
+    for (let i = 0; i < 5; i++) {
+      const controller = new AbortController();
+      const stream = await t.client.chat.completions.create(
+        { model: 'claude-sonnet-4', stream: true, messages: [{ role: 'user', content: 'talk for a while' }] },
+        { signal: controller.signal },
+      );
+      await (async () => {
+        for await (const c of stream) if (c.choices[0]?.delta.content) controller.abort();
+      })().catch(() => undefined);
+    }
+    await expect.poll(() => t.gw.simulator?.stats('anthropic').aborted).toBe(5);
+    await expect.poll(() => lines.filter((l) => l.message === 'request' && l.clientClosed === true).length).toBe(5);
+    expect(t.gw.deps.health?.phase({ provider: 'anthropic', upstreamModel: 'claude-sonnet-4-20250514' })).toBe('closed');
+    const { response } = await t.client.chat.completions.create({ model: 'claude-sonnet-4', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+    expect(response.headers.get('x-op-attempts')).toBe('anthropic/claude-sonnet-4=ok');
+  });
+});
