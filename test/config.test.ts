@@ -28,3 +28,28 @@ describe('config', () => {
     expect(providerInstances({ OP_GOOGLE_API_KEY: 'g' }).map((i) => i.name)).toEqual(['google']);
   });
 });
+
+describe('config: provider health and telemetry', () => {
+  it('has the documented breaker pattern and sharing intervals by default', () => {
+    expect(loadConfig({}).health).toEqual({
+      failureThreshold: 5,
+      errorRate: 0.5,
+      minCalls: 10,
+      windowMs: 60_000,
+      cooldownMs: 30_000,
+      cacheMs: 3_000,
+      flushMs: 3_000,
+      remeasureMs: 60_000,
+    });
+    expect(loadConfig({}).telemetry).toEqual({ logLevel: 'INFO', metrics: true });
+  });
+
+  it('reads overrides and rejects nonsense', () => {
+    const c = loadConfig({ OP_BREAKER_FAILURES: '3', OP_BREAKER_ERROR_RATE: '25', OP_BREAKER_COOLDOWN_MS: '5000', OP_LOG_LEVEL: 'silent', OP_METRICS: 'off' });
+    expect(c.health).toMatchObject({ failureThreshold: 3, errorRate: 0.25, cooldownMs: 5_000 });
+    expect(c.telemetry).toEqual({ logLevel: 'SILENT', metrics: false });
+    expect(() => loadConfig({ OP_BREAKER_ERROR_RATE: '150' })).toThrow(/OP_BREAKER_ERROR_RATE/);
+    expect(() => loadConfig({ OP_LOG_LEVEL: 'chatty' })).toThrow(/OP_LOG_LEVEL/);
+    expect(() => loadConfig({ OP_METRICS: 'maybe' })).toThrow(/OP_METRICS/);
+  });
+});
