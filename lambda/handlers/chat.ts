@@ -21,6 +21,9 @@ export function createChatHandler(getDeps: () => Promise<GatewayDeps>): Streamif
     responseStream.on('close', () => {
       if (!responseStream.writableFinished) disconnect.abort(new Error('client disconnected'));
     });
+    // Total gateway time is to the last byte, not to the end of the settlement that follows it.
+    let lastByteMs: number | undefined;
+    responseStream.once('finish', () => (lastByteMs = elapsed()));
     let result: CoreResult;
     let deps: GatewayDeps | undefined;
     // Work the core asks to run after the response (settling an error response's usage and limits).
@@ -49,6 +52,7 @@ export function createChatHandler(getDeps: () => Promise<GatewayDeps>): Streamif
       // A client that left mid-response is a normal end of the invocation, not a function error.
       if (!disconnect.signal.aborted) throw err;
     } finally {
+      const latencyMs = lastByteMs ?? elapsed();
       // After the last byte: the last-used write (at most one per key per minute) ends inside this invocation.
       await deps?.auth.settle();
       deps?.telemetry?.request(
@@ -57,7 +61,7 @@ export function createChatHandler(getDeps: () => Promise<GatewayDeps>): Streamif
           method: req.method,
           path: req.path,
           status: result.status,
-          latencyMs: elapsed(),
+          latencyMs,
           error: failure,
           clientClosed: disconnect.signal.aborted,
         }),
