@@ -4,7 +4,7 @@
 // cached too (briefly, same bound), so guessing costs the attacker, not the table.
 // Admin changes (revoke, rotate, expiry, allowlist, account deletion) therefore take effect on every
 // instance within `cacheMs`; expiry itself is checked against the clock on every request.
-import { AuthenticationError, PermissionDeniedError } from '../openai/errors';
+import { AuthenticationError, PermissionDeniedError, ServiceUnavailableError } from '../openai/errors';
 import { IpAllowlist } from './admin/cidr';
 import type { Clock } from './clock';
 import { hashApiKey, isWellFormedKey } from './keys';
@@ -82,8 +82,18 @@ export class KeyAuthenticator {
     const now = this.clock.now();
     const hit = this.cache.get(hash);
     if (hit && hit.expires > now) return hit;
-    const key = await this.store.getKeyByHash(hash);
-    const account = key ? await this.store.getAccount(key.accountId) : undefined;
+    let key: KeyRecord | undefined;
+    let account: AccountRecord | undefined;
+    try {
+      key = await this.store.getKeyByHash(hash);
+      account = key ? await this.store.getAccount(key.accountId) : undefined;
+    } catch (err) {
+      // Without the store a key cannot be verified: never admit, never blame the caller's key.
+      throw new ServiceUnavailableError('API keys cannot be verified right now. Please retry shortly.', {
+        code: 'auth_unavailable',
+        cause: err,
+      });
+    }
     const value = key && account ? { key, account } : undefined;
     if (this.cache.size >= MAX_ENTRIES) {
       const oldest = this.cache.keys().next().value;

@@ -47,4 +47,19 @@ describe('DynamoDB unreachable', () => {
     expect(response.headers.get('x-op-limits')).toBe('unmetered');
     expect(response.headers.get('x-ratelimit-remaining-requests')).toBeNull();
   });
+
+  it('answers 503 (never 401 or 500) for a key it has not cached yet, in either mode', async () => {
+    for (const mode of ['closed', 'open']) {
+      const { t: g } = await gatewayLosingItsStore({ OP_STORE_FAILURE_MODE: mode });
+      g.gw.deps.auth.forget();
+      const err = await g.client.models.list().catch((e: unknown) => e);
+      expect(err, mode).toBeInstanceOf(OpenAI.APIError);
+      expect((err as InstanceType<typeof OpenAI.APIError>).status, mode).toBe(503);
+      expect((err as InstanceType<typeof OpenAI.APIError>).code, mode).toBe('auth_unavailable');
+      await g.close();
+      await dynamo?.close();
+      t = undefined;
+      dynamo = undefined;
+    }
+  });
 });
