@@ -57,6 +57,8 @@ export async function* bodyBytes(response: Response, signal: AbortSignal, provid
   try {
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) yield chunk;
   } catch (err) {
+    // The provider answered and then the body broke off: a cut stream, not an unreachable provider.
+    if (!signal.aborted && !(err instanceof UpstreamError)) throw new UpstreamError(`${provider} ended the stream early`, 'stream', { cause: err });
     throw failure(err, signal, provider);
   }
 }
