@@ -124,7 +124,7 @@ export class RequestMeter {
       });
     }
     if (!outcome.admitted) {
-      const values = await this.limiter.read(keyId, windows).catch(() => undefined);
+      const values = outcome.values ?? (await this.limiter.read(keyId, windows).catch(() => undefined));
       this.headers = values ? rateLimitHeaders(this.limits, values, windows) : {};
       const retryAfter = retryAfterSeconds(outcome.limit, windows, now);
       throw new RateLimitError(refusalMessage(outcome.limit, this.limits, outcome.tooLarge, reserved, retryAfter), {

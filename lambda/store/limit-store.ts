@@ -1,29 +1,65 @@
-// Rate-limit counters and concurrency leases in the counters table. Every write is one conditional
-// UpdateItem, atomic on its own item; nothing is read and then written back.
+// Rate-limit counters and concurrency leases in the counters table. Every write is one UpdateItem on one
+// item, conditional where it admits; nothing is read and then written back.
 //
-// Item layout (invariants):
-// - pk "LIMITS#<keyId>", sk "RPM#<minute>" | "TPM#<minute>" | "TPMO#<YYYY-MM>": attribute `n` is the count
-//   of requests / tokens charged in that window (reservations included until settled); `ttl` (epoch s)
-//   lets DynamoDB drop the item after its window.
-// - pk "LIMITS#<keyId>", sk "LEASES": one attribute "lease_<requestId>" per running request, holding the
-//   lease's expiry (epoch ms), and `active`, the number of lease attributes. Every update that adds or
-//   removes a lease attribute changes `active` in the same UpdateItem, so `active` always equals the number
-//   of leases held. Acquiring is conditional on active < limit.
+// Item layout (invariants), two items per key that admission touches:
+// - pk "LIMITS#<keyId>", sk "MIN#<minute>": `r` requests admitted in that minute, `t` tokens charged in it
+//   (reservations included until settled), each present only when its limit is set; `ttl` (epoch s) lets
+//   DynamoDB drop the item after its window. One conditional update checks and adds both, so a request
+//   is counted in both or in neither.
+// - pk "LIMITS#<keyId>", sk "KEY": one attribute "lease_<requestId>" per running request, holding the lease's
+//   expiry (epoch ms), and `active`, the number of lease attributes; "month_<YYYY-MM>", the tokens charged
+//   in that calendar month. Every update that adds or removes a lease attribute changes `active` in the same
+//   UpdateItem, so `active` always equals the number of leases held. Taking a lease is conditional on
+//   active < limit, adding month tokens on the month's room, both in one update. Admission drops the month
+//   two before the current in passing, so the item holds at most three months and the running leases. `ttl`
+//   is pushed past the end of the month (and past the last lease) by every admission.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, UpdateCommand, type BatchGetCommandInput, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AddResult, CounterAdd, CounterKind, CounterValues, LimitStore } from '../core/limits/port';
+import type { ChargeResult, CounterValues, KeyCharge, KeySettlement, LimitStore, MinuteAdjustment, MinuteCharge } from '../core/limits/port';
 import type { RequestCounter } from './request-counter';
 
 const pk = (keyId: string) => `LIMITS#${keyId}`;
-const PREFIX: Readonly<Record<CounterKind, string>> = { 'requests-minute': 'RPM', 'tokens-minute': 'TPM', 'tokens-month': 'TPMO' };
-const counterSk = (kind: CounterKind, window: string) => `${PREFIX[kind]}#${window}`;
-const LEASES = 'LEASES';
+const minuteSk = (window: string) => `MIN#${window}`;
+const KEY_SK = 'KEY';
 const LEASE_PREFIX = 'lease_';
-/** The leases item outlives the last acquisition by a day: longer than any request can run. */
-const LEASES_TTL_S = 86_400;
+const monthAttr = (window: string) => `month_${window}`;
 
 const ttl = (epochMs: number) => Math.ceil(epochMs / 1000);
 const refused = (err: unknown) => err instanceof ConditionalCheckFailedException;
+
+/** Builds an update expression's names and values as clauses are added. */
+class Expr {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  readonly set: string[] = [];
+  readonly add: string[] = [];
+  readonly remove: string[] = [];
+  readonly conditions: string[] = [];
+
+  name(placeholder: string, attribute: string): string {
+    this.names[placeholder] = attribute;
+    return placeholder;
+  }
+
+  value(placeholder: string, value: unknown): string {
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+
+  get update(): string {
+    return [
+      this.set.length ? `SET ${this.set.join(', ')}` : '',
+      this.add.length ? `ADD ${this.add.join(', ')}` : '',
+      this.remove.length ? `REMOVE ${this.remove.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+  }
+
+  get condition(): { ConditionExpression?: string } {
+    return this.conditions.length ? { ConditionExpression: this.conditions.join(' AND ') } : {};
+  }
+}
 
 export class DynamoLimitStore implements LimitStore {
   constructor(
@@ -38,129 +74,137 @@ export class DynamoLimitStore implements LimitStore {
     return this.doc;
   }
 
-  async add(keyId: string, op: CounterAdd): Promise<AddResult> {
-    const conditional = op.ceiling !== undefined;
+  /** One UpdateItem; undefined when its condition refused it. */
+  private async update(label: string, key: { keyId: string; sk: string }, e: Expr, returnValues = false): Promise<Record<string, unknown> | undefined> {
     try {
-      const out = await this.client(conditional ? 'admit' : 'adjust').send(
+      const out = await this.client(label).send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: pk(keyId), sk: counterSk(op.kind, op.window) },
-          UpdateExpression: 'ADD n :amount SET #ttl = :ttl',
-          ...(conditional ? { ConditionExpression: 'attribute_not_exists(n) OR n <= :ceiling' } : {}),
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':amount': op.amount, ':ttl': ttl(op.expiresAt), ...(conditional ? { ':ceiling': op.ceiling } : {}) },
-          ReturnValues: 'UPDATED_NEW',
+          Key: { pk: pk(key.keyId), sk: key.sk },
+          UpdateExpression: e.update,
+          ...e.condition,
+          ExpressionAttributeNames: e.names,
+          ...(Object.keys(e.values).length ? { ExpressionAttributeValues: e.values } : {}),
+          ...(returnValues ? { ReturnValues: 'UPDATED_NEW' as const } : {}),
         }),
       );
-      return { ok: true, value: Number(out.Attributes?.n ?? 0) };
+      return out.Attributes ?? {};
     } catch (err) {
-      if (refused(err)) return { ok: false };
+      if (refused(err)) return undefined;
       throw err;
     }
   }
 
-  async acquireLease(keyId: string, leaseId: string, expiresAt: number, limit: number): Promise<{ ok: true; active: number } | { ok: false }> {
-    try {
-      const out = await this.client('admit').send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: pk(keyId), sk: LEASES },
-          UpdateExpression: 'SET #lease = :expires, #ttl = :ttl ADD active :one',
-          ConditionExpression: 'attribute_not_exists(active) OR active < :limit',
-          ExpressionAttributeNames: { '#lease': LEASE_PREFIX + leaseId, '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':expires': expiresAt, ':ttl': ttl(expiresAt) + LEASES_TTL_S, ':one': 1, ':limit': limit },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return { ok: true, active: Number(out.Attributes?.active ?? 0) };
-    } catch (err) {
-      if (refused(err)) return { ok: false };
-      throw err;
+  async chargeMinute(keyId: string, charge: MinuteCharge): Promise<ChargeResult<{ requests: number; tokens: number }>> {
+    const e = new Expr();
+    e.set.push(`${e.name('#ttl', 'ttl')} = ${e.value(':ttl', ttl(charge.expiresAt))}`);
+    for (const [attr, c] of [['r', charge.requests], ['t', charge.tokens]] as const) {
+      if (!c) continue;
+      const n = e.name(`#${attr}`, attr);
+      e.add.push(`${n} ${e.value(`:${attr}`, c.amount)}`);
+      e.conditions.push(`(attribute_not_exists(${n}) OR ${n} <= ${e.value(`:${attr}max`, c.ceiling)})`);
     }
+    const out = await this.update('admit', { keyId, sk: minuteSk(charge.window) }, e, true);
+    return out ? { ok: true, values: { requests: Number(out.r ?? 0), tokens: Number(out.t ?? 0) } } : { ok: false };
+  }
+
+  async chargeKey(keyId: string, charge: KeyCharge): Promise<ChargeResult<{ active: number; tokensMonth: number }>> {
+    const e = new Expr();
+    e.set.push(`${e.name('#ttl', 'ttl')} = ${e.value(':ttl', ttl(charge.expiresAt))}`);
+    if (charge.lease) {
+      e.set.push(`${e.name('#lease', LEASE_PREFIX + charge.lease.id)} = ${e.value(':expires', charge.lease.expiresAt)}`);
+      e.add.push(`active ${e.value(':one', 1)}`);
+      e.conditions.push(`(attribute_not_exists(active) OR active < ${e.value(':limit', charge.lease.limit)})`);
+    }
+    const month = charge.month ? e.name('#month', monthAttr(charge.month.window)) : undefined;
+    if (charge.month && month) {
+      e.add.push(`${month} ${e.value(':tokens', charge.month.amount)}`);
+      e.conditions.push(`(attribute_not_exists(${month}) OR ${month} <= ${e.value(':monthmax', charge.month.ceiling)})`);
+    }
+    e.remove.push(e.name('#stale', monthAttr(charge.staleMonth)));
+    const out = await this.update('admit', { keyId, sk: KEY_SK }, e, true);
+    if (!out) return { ok: false };
+    return { ok: true, values: { active: Number(out.active ?? 0), tokensMonth: charge.month ? Number(out[monthAttr(charge.month.window)] ?? 0) : 0 } };
+  }
+
+  async adjustMinute(keyId: string, adjustment: MinuteAdjustment): Promise<void> {
+    const e = new Expr();
+    e.set.push(`${e.name('#ttl', 'ttl')} = ${e.value(':ttl', ttl(adjustment.expiresAt))}`);
+    if (adjustment.requests) e.add.push(`${e.name('#r', 'r')} ${e.value(':r', adjustment.requests)}`);
+    if (adjustment.tokens) e.add.push(`${e.name('#t', 't')} ${e.value(':t', adjustment.tokens)}`);
+    if (e.add.length) await this.update('adjust', { keyId, sk: minuteSk(adjustment.window) }, e);
+  }
+
+  async settleKey(keyId: string, settlement: KeySettlement): Promise<boolean> {
+    const { leaseId, month } = settlement;
+    const addMonth = (e: Expr, m: { window: string; amount: number }) =>
+      e.add.push(`${e.name('#month', monthAttr(m.window))} ${e.value(':tokens', m.amount)}`);
+    if (leaseId) {
+      const e = new Expr();
+      e.remove.push(e.name('#lease', LEASE_PREFIX + leaseId));
+      e.add.push(`active ${e.value(':minus', -1)}`);
+      if (month) addMonth(e, month);
+      // Releasing twice (or after the lease was reclaimed) must not free someone else's slot.
+      e.conditions.push('attribute_exists(#lease)');
+      if (await this.update('release', { keyId, sk: KEY_SK }, e)) return true;
+    }
+    // No lease, or it is not held any more: the tokens still move.
+    if (month) {
+      const e = new Expr();
+      addMonth(e, month);
+      await this.update('adjust', { keyId, sk: KEY_SK }, e);
+    }
+    return !leaseId;
+  }
+
+  releaseLease(keyId: string, leaseId: string): Promise<boolean> {
+    return this.settleKey(keyId, { leaseId });
   }
 
   async renewLease(keyId: string, leaseId: string, expiresAt: number): Promise<boolean> {
-    try {
-      await this.client('renew').send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: pk(keyId), sk: LEASES },
-          UpdateExpression: 'SET #lease = :expires',
-          ConditionExpression: 'attribute_exists(#lease)',
-          ExpressionAttributeNames: { '#lease': LEASE_PREFIX + leaseId },
-          ExpressionAttributeValues: { ':expires': expiresAt },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (refused(err)) return false;
-      throw err;
-    }
-  }
-
-  async releaseLease(keyId: string, leaseId: string): Promise<boolean> {
-    try {
-      await this.client('release').send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: pk(keyId), sk: LEASES },
-          UpdateExpression: 'REMOVE #lease ADD active :minus',
-          // Releasing twice (or after the lease was reclaimed) must not free someone else's slot.
-          ConditionExpression: 'attribute_exists(#lease)',
-          ExpressionAttributeNames: { '#lease': LEASE_PREFIX + leaseId },
-          ExpressionAttributeValues: { ':minus': -1 },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (refused(err)) return false;
-      throw err;
-    }
+    const e = new Expr();
+    e.set.push(`${e.name('#lease', LEASE_PREFIX + leaseId)} = ${e.value(':expires', expiresAt)}`);
+    e.conditions.push('attribute_exists(#lease)');
+    return (await this.update('renew', { keyId, sk: KEY_SK }, e)) !== undefined;
   }
 
   /**
    * Frees every lease that expired before `now` in one conditional update (each lease must still hold the
-   * expiry that was read, so one renewed meanwhile is kept). True when expired leases were found: freed
+   * expiry that was read, so one renewed meanwhile is kept). `freed` when expired leases were found: freed
    * here, or by a concurrent caller whose update made this one's condition fail.
    */
-  async reclaimExpiredLeases(keyId: string, now: number): Promise<boolean> {
+  async reclaimExpiredLeases(keyId: string, now: number, month: string): Promise<{ freed: boolean; active: number; tokensMonth: number }> {
     const { Item } = await this.client('reclaim').send(
-      new GetCommand({ TableName: this.table, Key: { pk: pk(keyId), sk: LEASES }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table, Key: { pk: pk(keyId), sk: KEY_SK }, ConsistentRead: true }),
     );
+    const read = { active: Number(Item?.active ?? 0), tokensMonth: Number(Item?.[monthAttr(month)] ?? 0) };
     const expired = Object.entries(Item ?? {}).filter(
-      (e): e is [string, number] => e[0].startsWith(LEASE_PREFIX) && typeof e[1] === 'number' && e[1] < now,
+      (entry): entry is [string, number] => entry[0].startsWith(LEASE_PREFIX) && typeof entry[1] === 'number' && entry[1] < now,
     );
-    if (expired.length === 0) return false;
-    const names: Record<string, string> = {};
-    const values: Record<string, number> = { ':freed': -expired.length };
+    if (expired.length === 0) return { freed: false, ...read };
+    const e = new Expr();
+    e.add.push(`active ${e.value(':freed', -expired.length)}`);
     expired.forEach(([name, expiry], i) => {
-      names[`#l${i}`] = name;
-      values[`:e${i}`] = expiry;
+      e.remove.push(e.name(`#l${i}`, name));
+      e.conditions.push(`#l${i} = ${e.value(`:e${i}`, expiry)}`);
     });
-    try {
-      await this.client('reclaim').send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: pk(keyId), sk: LEASES },
-          UpdateExpression: `REMOVE ${expired.map((_, i) => `#l${i}`).join(', ')} ADD active :freed`,
-          ConditionExpression: expired.map((_, i) => `#l${i} = :e${i}`).join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (err) {
-      if (!refused(err)) throw err;
-    }
-    return true;
+    await this.update('reclaim', { keyId, sk: KEY_SK }, e);
+    return { freed: true, ...read };
   }
 
   async read(keyId: string, windows: { minute: string; month: string }): Promise<CounterValues> {
-    const keys = [counterSk('requests-minute', windows.minute), counterSk('tokens-minute', windows.minute), counterSk('tokens-month', windows.month), LEASES];
+    const minute = minuteSk(windows.minute);
+    const month = monthAttr(windows.month);
     let request: BatchGetCommandInput['RequestItems'] = {
-      [this.table]: { Keys: keys.map((sk) => ({ pk: pk(keyId), sk })), ConsistentRead: true, ProjectionExpression: 'sk, n, active' },
+      [this.table]: {
+        Keys: [minute, KEY_SK].map((sk) => ({ pk: pk(keyId), sk })),
+        ConsistentRead: true,
+        ProjectionExpression: 'sk, #r, #t, active, #month',
+        ExpressionAttributeNames: { '#r': 'r', '#t': 't', '#month': month },
+      },
     };
     const found = new Map<string, Record<string, unknown>>();
-    // BatchGet may leave keys unprocessed under load; four keys settle within a few rounds.
+    // BatchGet may leave keys unprocessed under load; two keys settle within a few rounds.
     for (let round = 0; request && Object.keys(request).length > 0 && round < 5; round++) {
       const out: BatchGetCommandOutput = await this.client('read').send(new BatchGetCommand({ RequestItems: request }));
       for (const item of out.Responses?.[this.table] ?? []) found.set(String(item.sk), item);
@@ -168,10 +212,10 @@ export class DynamoLimitStore implements LimitStore {
     }
     const num = (sk: string, attr: string) => Number(found.get(sk)?.[attr] ?? 0);
     return {
-      requestsMinute: num(keys[0]!, 'n'),
-      tokensMinute: num(keys[1]!, 'n'),
-      tokensMonth: num(keys[2]!, 'n'),
-      active: num(LEASES, 'active'),
+      requestsMinute: num(minute, 'r'),
+      tokensMinute: num(minute, 't'),
+      tokensMonth: num(KEY_SK, month),
+      active: num(KEY_SK, 'active'),
     };
   }
 }

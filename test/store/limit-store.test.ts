@@ -109,4 +109,39 @@ describe('settlement and leases', () => {
     expect(await limiter.renew(outcome.ticket, alive.leaseExpiresAt + 60_000)).toBe(true);
     expect((await limiter.admit(input(keyId, { concurrentRequests: 1 }, 100, alive.leaseExpiresAt + 1))).admitted).toBe(false);
   });
+
+  it('gives the month its tokens at settlement even when the lease had been reclaimed meanwhile', async () => {
+    const keyId = newKeyId();
+    const limits = { concurrentRequests: 1, tokensPerMonth: 10_000 };
+    const slow = input(keyId, limits, 500);
+    const first = await limiter.admit(slow);
+    if (!first.admitted) throw new Error('not admitted');
+    // The first holder stopped renewing: a later request reclaims its slot.
+    const second = await limiter.admit(input(keyId, limits, 500, slow.leaseExpiresAt + 1));
+    if (!second.admitted) throw new Error('not admitted');
+    await limiter.settle(first.ticket, 42);
+    expect(await limiter.read(keyId, windowsAt(NOW))).toMatchObject({ tokensMonth: 542, active: 1 });
+    await limiter.settle(second.ticket, 8);
+    expect(await limiter.read(keyId, windowsAt(NOW))).toMatchObject({ tokensMonth: 50, active: 0 });
+  });
+});
+
+describe('month counters', () => {
+  it("keep last month's tokens through this month (a late settlement still lands) and drop them the month after", async () => {
+    const keyId = newKeyId();
+    const limits = { tokensPerMonth: 1_000 };
+    const jan = Date.UTC(2026, 0, 31, 23, 59, 50);
+    const feb = Date.UTC(2026, 1, 10);
+    const mar = Date.UTC(2026, 2, 1, 0, 0, 5);
+    const late = await limiter.admit(input(keyId, limits, 300, jan));
+    if (!late.admitted) throw new Error('not admitted');
+    expect((await limiter.admit(input(keyId, limits, 100, feb))).admitted).toBe(true);
+    await limiter.settle(late.ticket, 120);
+    expect((await limiter.read(keyId, windowsAt(jan))).tokensMonth).toBe(120);
+    expect((await limiter.read(keyId, windowsAt(feb))).tokensMonth).toBe(100);
+    // Each month starts from zero; January is no longer needed once March has begun.
+    expect((await limiter.admit(input(keyId, limits, 1_000, mar))).admitted).toBe(true);
+    expect((await limiter.read(keyId, windowsAt(jan))).tokensMonth).toBe(0);
+    expect((await limiter.read(keyId, windowsAt(feb))).tokensMonth).toBe(100);
+  });
 });

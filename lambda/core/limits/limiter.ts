@@ -1,21 +1,24 @@
 // Admission and settlement against a key's limits, exact across every instance that shares the store.
 //
-// Admission is ONE round of parallel conditional updates (no reads, no transactions): +1 on the minute's
-// request counter, +reservation on the minute's and the month's token counters, and a concurrency lease.
-// Each update admits only if its own limit still has room, atomically in the store. If any is refused, the
-// ones that went through are undone (compensated) before the request is refused, so a refused request
-// leaves the counters as it found them. Consequence: a limit is never exceeded; while two limits are both
-// contended, a request may be refused because of another request's reservation that is being undone.
+// Admission is ONE round of at most two parallel conditional updates (no reads, no transactions): the
+// minute item takes +1 request and +reservation tokens, the key item takes a concurrency lease and
+// +reservation month tokens. Each update admits only if every limit it carries still has room, atomically
+// in the store, and lands whole or not at all. If one is refused, the other (if it went through) is undone
+// (compensated) before the request is refused, so a refused request leaves the counters as it found them.
+// Consequence: a limit is never exceeded; while limits on both items are contended, a request may be
+// refused because of another request's reservation that is being undone.
 //
 // Settlement moves the token counters from the reservation to the real usage, on the windows of admission,
-// and gives the lease back.
+// and gives the lease back: one update per item (the lease and the month's tokens share one).
 import type { Limits } from '../plans';
 import type { LimitName } from './policy';
-import type { CounterKind, CounterValues, LimitStore } from './port';
-import type { Windows } from './windows';
+import type { CounterValues, KeyCharge, LimitStore } from './port';
+import { monthBefore, type Windows } from './windows';
 
 /** Counters outlive their window by this much, so a settlement that arrives late still finds them. */
 const COUNTER_GRACE_MS = 60 * 60_000;
+/** The key item outlives its last lease by a day: longer than any request can run. */
+const LEASE_GRACE_MS = 86_400_000;
 
 export interface AdmitInput {
   keyId: string;
@@ -32,21 +35,28 @@ export interface Ticket {
   keyId: string;
   windows: Windows;
   reserved: number;
-  /** Which token counters were charged the reservation (null limits are not counted). */
-  tokenCounters: CounterKind[];
+  /** Whether the reservation was charged to the minute's and the month's token counters (null limits are not counted). */
+  minuteTokens: boolean;
+  monthTokens: boolean;
   leaseId?: string;
 }
 
 export type AdmitOutcome =
   | { admitted: true; ticket: Ticket; values: CounterValues }
-  | { admitted: false; limit: LimitName; /** The reservation alone is above the limit: waiting cannot help. */ tooLarge: boolean };
+  | {
+      admitted: false;
+      limit: LimitName;
+      /** The reservation alone is above the limit: waiting cannot help. */
+      tooLarge: boolean;
+      /** The counters as read after the refusal was undone (absent when not read or unreadable). */
+      values?: CounterValues;
+    };
 
 interface Step {
-  limit: LimitName;
   run: () => Promise<boolean>;
   undo: () => Promise<unknown>;
-  /** The value after this step's own update, for the headers. */
-  value?: number;
+  /** Which limit refused, once known. */
+  refusal: (values: CounterValues | undefined) => LimitName;
 }
 
 export class Limiter {
@@ -58,48 +68,63 @@ export class Limiter {
       const max = limits[limit];
       if (max !== null && reserved > max) return { admitted: false, limit, tooLarge: true };
     }
-
+    const { requestsPerMinute: rpm, tokensPerMinute: tpm, tokensPerMonth: tpmo, concurrentRequests: slots } = limits;
     const values: CounterValues = { requestsMinute: 0, tokensMinute: 0, tokensMonth: 0, active: 0 };
     const steps: Step[] = [];
-    const tokenCounters: CounterKind[] = [];
-    const counter = (limit: LimitName, kind: CounterKind, window: string, amount: number, max: number, expiresAt: number, field: keyof CounterValues) => {
-      const step: Step = {
-        limit,
-        run: async () => {
-          const r = await this.store.add(keyId, { kind, window, amount, ceiling: max - amount, expiresAt });
-          if (r.ok) values[field] = r.value;
-          return r.ok;
-        },
-        undo: () => this.store.add(keyId, { kind, window, amount: -amount, expiresAt }),
-      };
-      steps.push(step);
-    };
-    if (limits.requestsPerMinute !== null) {
-      counter('requestsPerMinute', 'requests-minute', windows.minute, 1, limits.requestsPerMinute, windows.minuteResetsAt + COUNTER_GRACE_MS, 'requestsMinute');
-    }
-    if (limits.tokensPerMinute !== null) {
-      tokenCounters.push('tokens-minute');
-      counter('tokensPerMinute', 'tokens-minute', windows.minute, reserved, limits.tokensPerMinute, windows.minuteResetsAt + COUNTER_GRACE_MS, 'tokensMinute');
-    }
-    if (limits.tokensPerMonth !== null) {
-      tokenCounters.push('tokens-month');
-      counter('tokensPerMonth', 'tokens-month', windows.month, reserved, limits.tokensPerMonth, windows.monthResetsAt + COUNTER_GRACE_MS, 'tokensMonth');
-    }
-    const concurrency = limits.concurrentRequests;
-    if (concurrency !== null) {
+
+    if (rpm !== null || tpm !== null) {
+      const expiresAt = windows.minuteResetsAt + COUNTER_GRACE_MS;
       steps.push({
-        limit: 'concurrentRequests',
         run: async () => {
-          let r = await this.store.acquireLease(keyId, input.leaseId, input.leaseExpiresAt, concurrency);
-          // Full: leases whose holder died (expired, never released) are freed, then one more try. This
-          // second round happens only when the key is at its concurrency limit.
-          if (!r.ok && (await this.store.reclaimExpiredLeases(keyId, input.now))) {
-            r = await this.store.acquireLease(keyId, input.leaseId, input.leaseExpiresAt, concurrency);
-          }
-          if (r.ok) values.active = r.active;
+          const r = await this.store.chargeMinute(keyId, {
+            window: windows.minute,
+            ...(rpm !== null ? { requests: { amount: 1, ceiling: rpm - 1 } } : {}),
+            ...(tpm !== null ? { tokens: { amount: reserved, ceiling: tpm - reserved } } : {}),
+            expiresAt,
+          });
+          if (r.ok) [values.requestsMinute, values.tokensMinute] = [r.values.requests, r.values.tokens];
           return r.ok;
         },
-        undo: () => this.store.releaseLease(keyId, input.leaseId),
+        undo: () =>
+          this.store.adjustMinute(keyId, {
+            window: windows.minute,
+            ...(rpm !== null ? { requests: -1 } : {}),
+            ...(tpm !== null ? { tokens: -reserved } : {}),
+            expiresAt,
+          }),
+        refusal: (read) => minuteRefusal(limits, reserved, read),
+      });
+    }
+
+    if (slots !== null || tpmo !== null) {
+      const charge: KeyCharge = {
+        ...(slots !== null ? { lease: { id: input.leaseId, expiresAt: input.leaseExpiresAt, limit: slots } } : {}),
+        ...(tpmo !== null ? { month: { window: windows.month, amount: reserved, ceiling: tpmo - reserved } } : {}),
+        staleMonth: monthBefore(windows.month, 2),
+        expiresAt: Math.max(input.leaseExpiresAt + LEASE_GRACE_MS, windows.monthResetsAt + COUNTER_GRACE_MS),
+      };
+      let refusal: LimitName = slots === null ? 'tokensPerMonth' : 'concurrentRequests';
+      steps.push({
+        run: async () => {
+          let r = await this.store.chargeKey(keyId, charge);
+          if (!r.ok && slots !== null) {
+            // Full. The read this takes tells a full month from full concurrency; when concurrency is what
+            // is full, leases whose holder died (expired, never released) are freed, then one more try. This
+            // second round happens only when the key is at one of these limits.
+            const seen = await this.store.reclaimExpiredLeases(keyId, input.now, windows.month);
+            const monthFull = tpmo !== null && seen.tokensMonth > tpmo - reserved;
+            refusal = monthFull ? 'tokensPerMonth' : 'concurrentRequests';
+            if (!monthFull && seen.freed) r = await this.store.chargeKey(keyId, charge);
+          }
+          if (r.ok) [values.active, values.tokensMonth] = [r.values.active, r.values.tokensMonth];
+          return r.ok;
+        },
+        undo: () =>
+          this.store.settleKey(keyId, {
+            ...(slots !== null ? { leaseId: input.leaseId } : {}),
+            ...(tpmo !== null ? { month: { window: windows.month, amount: -reserved } } : {}),
+          }),
+        refusal: () => refusal,
       });
     }
 
@@ -110,26 +135,27 @@ export class Limiter {
       return {
         admitted: true,
         values,
-        ticket: { keyId, windows, reserved, tokenCounters, ...(concurrency !== null ? { leaseId: input.leaseId } : {}) },
+        ticket: { keyId, windows, reserved, minuteTokens: tpm !== null, monthTokens: tpmo !== null, ...(slots !== null ? { leaseId: input.leaseId } : {}) },
       };
     }
     // Undo what went through, so the refusal leaves no trace. Best effort when the store is failing.
     await Promise.allSettled(steps.filter((_, i) => results[i]?.status === 'fulfilled' && results[i].value === true).map((s) => s.undo()));
     if (failed) throw failed.reason;
-    return { admitted: false, limit: refused!.limit, tooLarge: false };
+    // The values after the undo: for the response's headers, and to name which minute limit refused.
+    const read = await this.store.read(keyId, windows).catch(() => undefined);
+    return { admitted: false, limit: refused!.refusal(read), tooLarge: false, ...(read ? { values: read } : {}) };
   }
 
   /** Moves the token counters from the reservation to `usedTokens` and frees the slot, in one parallel round. */
   async settle(ticket: Ticket, usedTokens: number): Promise<void> {
     const delta = usedTokens - ticket.reserved;
+    const { keyId, windows } = ticket;
     const ops: Array<Promise<unknown>> = [];
-    for (const kind of ticket.tokenCounters) {
-      if (delta === 0) break;
-      const window = kind === 'tokens-month' ? ticket.windows.month : ticket.windows.minute;
-      const end = kind === 'tokens-month' ? ticket.windows.monthResetsAt : ticket.windows.minuteResetsAt;
-      ops.push(this.store.add(ticket.keyId, { kind, window, amount: delta, expiresAt: end + COUNTER_GRACE_MS }));
+    if (ticket.minuteTokens && delta !== 0) {
+      ops.push(this.store.adjustMinute(keyId, { window: windows.minute, tokens: delta, expiresAt: windows.minuteResetsAt + COUNTER_GRACE_MS }));
     }
-    if (ticket.leaseId) ops.push(this.store.releaseLease(ticket.keyId, ticket.leaseId));
+    const month = ticket.monthTokens && delta !== 0 ? { window: windows.month, amount: delta } : undefined;
+    if (ticket.leaseId || month) ops.push(this.store.settleKey(keyId, { ...(ticket.leaseId ? { leaseId: ticket.leaseId } : {}), ...(month ? { month } : {}) }));
     const results = await Promise.allSettled(ops);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -142,4 +168,17 @@ export class Limiter {
   read(keyId: string, windows: Windows): Promise<CounterValues> {
     return this.store.read(keyId, windows);
   }
+}
+
+/**
+ * Which limit of the minute item refused. Only one may be set; with both, the counters read after the
+ * refusal tell (the one without room for this request; if both have room again by then, the fuller one).
+ */
+function minuteRefusal(limits: Limits, reserved: number, read: CounterValues | undefined): LimitName {
+  const { requestsPerMinute: rpm, tokensPerMinute: tpm } = limits;
+  if (rpm === null) return 'tokensPerMinute';
+  if (tpm === null || !read) return 'requestsPerMinute';
+  if (read.requestsMinute + 1 > rpm) return 'requestsPerMinute';
+  if (read.tokensMinute + reserved > tpm) return 'tokensPerMinute';
+  return read.requestsMinute / rpm >= read.tokensMinute / tpm ? 'requestsPerMinute' : 'tokensPerMinute';
 }

@@ -29,6 +29,12 @@ export function windowsAt(epochMs: number): Windows {
   };
 }
 
+/** The month id `count` months before `month` ("2026-01", 2 -> "2025-11"). */
+export function monthBefore(month: string, count: number): string {
+  const d = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 - count, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
 /** RFC 3339 in UTC at whole seconds ("2026-01-15T12:01:00Z"); window edges fall on whole seconds. */
 export function rfc3339(epochMs: number): string {
   return new Date(Math.ceil(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
