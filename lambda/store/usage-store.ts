@@ -3,46 +3,50 @@
 // Item layout (invariants), all under one partition per account so an account's usage is one Query:
 // - Record: pk "ACCOUNT#<accountId>", sk "REQ#<startedAt ISO>#<requestId>"; the request's fields, `writer`
 //   (the settlement that stored it) and `ttl` (OP_USAGE_RETENTION_DAYS). Written only if absent.
-// - Aggregates, per UTC day, counters added with ADD (requests, promptTokens, completionTokens,
-//   totalTokens, costNanoUsd), no TTL:
-//     sk "AGG#ACCOUNT#<day>"                    the account
-//     sk "AGG#MODEL#<day>#<model>"              the account, per model that served
-//     sk "AGG#KEY#<day>#<keyId>"                one key
-//     sk "AGG#KEY-MODEL#<day>#<keyId>#<model>"  one key, per model
-// One aggregate item takes one update per request of its account and day: DynamoDB's 1,000 writes per
-// second per item bounds an account at that many requests per second, far above the plans' limits.
+// - Aggregates, per UTC day, two items per request, each one UpdateItem of ADDs, no TTL:
+//     sk "AGG#DAY#<day>"                 the account's day
+//     sk "AGG#KEY-DAY#<day>#<keyId>"     one key's day
+//   Each holds, per model that served ("(none)" when none did), five counters named "<total>#<model>":
+//   n (requests), p (prompt tokens), c (completion tokens), t (total tokens), usd (cost, nano-USD). The
+//   account's totals per day are the sum over its models, read back from the same item. Size bound: one
+//   group per catalog model plus "(none)", about 30 bytes per counter, so a day on every one of the 16
+//   models is about 2.5 KB (3 write units per update); a day on one to three models stays under 1 KB.
+// One aggregate item takes one update per request of its account (or key) and day: DynamoDB's 1,000 writes
+// per second per item (fewer for items over 1 KB) bounds an account at that many requests per second, far
+// above the plans' limits.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AGGREGATE_DIMENSIONS, type AggregateDimension, type AggregateRow, type UsageStore } from '../core/usage/port';
-import type { UsageRecord, UsageTotals } from '../core/usage/record';
+import type { AggregateDimension, AggregateRow, UsageStore } from '../core/usage/port';
+import { ZERO_TOTALS, addTotals, totalsOf, type UsageRecord, type UsageTotals } from '../core/usage/record';
 import type { RequestCounter } from './request-counter';
 
 type Item = Record<string, unknown>;
 
 const accountPk = (accountId: string) => `ACCOUNT#${accountId}`;
 const recordSk = (r: Pick<UsageRecord, 'startedAt' | 'requestId'>) => `REQ#${r.startedAt}#${r.requestId}`;
-const AGG_PREFIX: Readonly<Record<AggregateDimension, string>> = {
-  account: 'AGG#ACCOUNT#',
-  model: 'AGG#MODEL#',
-  key: 'AGG#KEY#',
-  'key-model': 'AGG#KEY-MODEL#',
-};
-const TOTALS: ReadonlyArray<keyof UsageTotals> = ['requests', 'promptTokens', 'completionTokens', 'totalTokens', 'costNanoUsd'];
+const DAY_PREFIX = 'AGG#DAY#';
+const KEY_DAY_PREFIX = 'AGG#KEY-DAY#';
+/** Attribute code of each total; an aggregate attribute is "<code>#<model>". */
+const CODES: Readonly<Record<keyof UsageTotals, string>> = { requests: 'n', promptTokens: 'p', completionTokens: 'c', totalTokens: 't', costNanoUsd: 'usd' };
+const TOTALS = Object.keys(CODES) as Array<keyof UsageTotals>;
+const TOTAL_OF_CODE = new Map(TOTALS.map((total) => [CODES[total], total]));
+/** The dimensions each aggregate item serves: when its update fails, the record is missing from these. */
+const DAY_DIMENSIONS: readonly AggregateDimension[] = ['account', 'model'];
+const KEY_DAY_DIMENSIONS: readonly AggregateDimension[] = ['key', 'key-model'];
 
-function aggregateKey(dimension: AggregateDimension, record: UsageRecord): { sk: string; fields: Item } {
-  const day = record.startedAt.slice(0, 10);
-  // Requests no model served (every route failed) are still requests: they group under "(none)".
-  const model = record.modelUsed ?? '(none)';
-  switch (dimension) {
-    case 'account':
-      return { sk: `${AGG_PREFIX.account}${day}`, fields: { day } };
-    case 'model':
-      return { sk: `${AGG_PREFIX.model}${day}#${model}`, fields: { day, model } };
-    case 'key':
-      return { sk: `${AGG_PREFIX.key}${day}#${record.keyId}`, fields: { day, keyId: record.keyId } };
-    case 'key-model':
-      return { sk: `${AGG_PREFIX['key-model']}${day}#${record.keyId}#${model}`, fields: { day, keyId: record.keyId, model } };
+/** The per-model totals an aggregate item holds, by model, models in name order. */
+function modelTotals(item: Item): Array<[string, UsageTotals]> {
+  const models = new Map<string, UsageTotals>();
+  for (const [name, value] of Object.entries(item)) {
+    const cut = name.indexOf('#');
+    const total = cut > 0 ? TOTAL_OF_CODE.get(name.slice(0, cut)) : undefined;
+    if (!total) continue;
+    const model = name.slice(cut + 1);
+    const totals = models.get(model) ?? { ...ZERO_TOTALS };
+    totals[total] = Number(value);
+    models.set(model, totals);
   }
+  return [...models.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 const refused = (err: unknown) => err instanceof ConditionalCheckFailedException;
@@ -84,40 +88,35 @@ export class DynamoUsageStore implements UsageStore {
   }
 
   async addToAggregates(record: UsageRecord): Promise<AggregateDimension[]> {
-    const amounts: Record<keyof UsageTotals, number> = {
-      requests: 1,
-      promptTokens: record.promptTokens,
-      completionTokens: record.completionTokens,
-      totalTokens: record.totalTokens,
-      costNanoUsd: record.costNanoUsd,
-    };
+    const day = record.startedAt.slice(0, 10);
+    // Requests no model served (every route failed) are still requests: they group under "(none)".
+    const model = record.modelUsed ?? '(none)';
+    const totals = totalsOf(record);
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    const adds = TOTALS.map((total, i) => {
+      names[`#a${i}`] = `${CODES[total]}#${model}`;
+      values[`:a${i}`] = totals[total];
+      return `#a${i} :a${i}`;
+    });
+    const items: Array<[string, readonly AggregateDimension[]]> = [
+      [`${DAY_PREFIX}${day}`, DAY_DIMENSIONS],
+      [`${KEY_DAY_PREFIX}${day}#${record.keyId}`, KEY_DAY_DIMENSIONS],
+    ];
     const results = await Promise.allSettled(
-      AGGREGATE_DIMENSIONS.map((dimension) => {
-        const { sk, fields } = aggregateKey(dimension, record);
-        const names: Record<string, string> = {};
-        const values: Record<string, unknown> = {};
-        const adds = TOTALS.map((t, i) => {
-          names[`#t${i}`] = t;
-          values[`:t${i}`] = amounts[t];
-          return `#t${i} :t${i}`;
-        });
-        const sets = Object.entries(fields).map(([f, v], i) => {
-          names[`#f${i}`] = f;
-          values[`:f${i}`] = v;
-          return `#f${i} = :f${i}`;
-        });
-        return this.client('aggregate').send(
+      items.map(([sk]) =>
+        this.client('aggregate').send(
           new UpdateCommand({
             TableName: this.table,
             Key: { pk: accountPk(record.accountId), sk },
-            UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
+            UpdateExpression: `ADD ${adds.join(', ')}`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
           }),
-        );
-      }),
+        ),
+      ),
     );
-    return AGGREGATE_DIMENSIONS.filter((_, i) => results[i]?.status === 'rejected');
+    return items.flatMap(([, dimensions], i) => (results[i]?.status === 'rejected' ? dimensions : []));
   }
 
   async flagMissingAggregates(record: UsageRecord, missing: AggregateDimension[]): Promise<void> {
@@ -132,21 +131,21 @@ export class DynamoUsageStore implements UsageStore {
   }
 
   async aggregates(accountId: string, dimension: AggregateDimension, fromDay: string, toDay: string): Promise<AggregateRow[]> {
-    const prefix = AGG_PREFIX[dimension];
+    const perKey = dimension === 'key' || dimension === 'key-model';
+    const prefix = perKey ? KEY_DAY_PREFIX : DAY_PREFIX;
     // Days sort as strings; "~" sorts after every id character, so the last day's items are included.
     const items = await this.query(accountId, `${prefix}${fromDay}`, `${prefix}${toDay}~`);
-    return items.map((item) => ({
-      day: String(item.day),
-      ...(typeof item.model === 'string' ? { model: item.model } : {}),
-      ...(typeof item.keyId === 'string' ? { keyId: item.keyId } : {}),
-      totals: {
-        requests: Number(item.requests ?? 0),
-        promptTokens: Number(item.promptTokens ?? 0),
-        completionTokens: Number(item.completionTokens ?? 0),
-        totalTokens: Number(item.totalTokens ?? 0),
-        costNanoUsd: Number(item.costNanoUsd ?? 0),
-      },
-    }));
+    return items.flatMap((item): AggregateRow[] => {
+      // sk: <prefix><day> or <prefix><day>#<keyId>
+      const rest = String(item.sk).slice(prefix.length);
+      const day = rest.slice(0, 10);
+      const key = perKey ? { keyId: rest.slice(11) } : {};
+      const models = modelTotals(item);
+      if (dimension === 'account' || dimension === 'key') {
+        return [{ day, ...key, totals: models.reduce((sum, [, t]) => addTotals(sum, t), ZERO_TOTALS) }];
+      }
+      return models.map(([model, totals]) => ({ day, ...key, model, totals }));
+    });
   }
 
   async records(accountId: string, fromIso: string, toIso: string): Promise<UsageRecord[]> {

@@ -31,8 +31,8 @@ describe('hot path cost', () => {
     expect(counts['limits.admit']).toBe(5 * 2);
     expect(counts['dynamodb.GetItemCommand'] ?? 0).toBe(0);
     // Settlement, after the last byte: the minute's token adjustment, the lease back with the month's
-    // adjustment in the same update, the record and four aggregates.
-    expect(counts).toMatchObject({ 'limits.adjust': 5, 'limits.release': 5, 'usage.record': 5, 'usage.aggregate': 5 * 4 });
+    // adjustment in the same update, the record and two aggregates (the account's day, the key's day).
+    expect(counts).toMatchObject({ 'limits.adjust': 5, 'limits.release': 5, 'usage.record': 5, 'usage.aggregate': 5 * 2 });
   });
 });
 

@@ -96,4 +96,20 @@ describe('usage ledger', () => {
       [k1, 'gpt-4.1', 1],
     ]);
   });
+
+  it('counts a request no model served under "(none)", in its day and its key too', async () => {
+    const accountId = newAccountId();
+    const keyId = newKeyId();
+    const failed = record(accountId, keyId, { modelUsed: null, provider: null, promptTokens: 0, completionTokens: 0, totalTokens: 0, costNanoUsd: 0, status: 'upstream_error' });
+    for (const r of [record(accountId, keyId), failed]) await writeUsage(store.usage, r, FAR, 'w');
+    const [day] = await store.usage.aggregates(accountId, 'account', '2026-01-15', '2026-01-15');
+    expect(day?.totals).toEqual({ requests: 2, promptTokens: 10, completionTokens: 20, totalTokens: 30, costNanoUsd: 180_000 });
+    const models = await store.usage.aggregates(accountId, 'model', '2026-01-15', '2026-01-15');
+    expect(models.map((m) => [m.model, m.totals.requests])).toEqual([
+      ['(none)', 1],
+      ['gpt-4.1', 1],
+    ]);
+    const [key] = await store.usage.aggregates(accountId, 'key', '2026-01-15', '2026-01-15');
+    expect([key?.keyId, key?.totals.requests]).toEqual([keyId, 2]);
+  });
 });
