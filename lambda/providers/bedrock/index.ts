@@ -1,6 +1,5 @@
 // AWS Bedrock through the Converse and ConverseStream APIs, one runtime client per provider instance.
-import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, type ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { BedrockRuntimeClient, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { streamCut } from '../http';
 import type { Provider, ProviderInstance } from '../provider';
 import { toUpstreamError } from './errors';
@@ -8,7 +7,17 @@ import { toConverseInput } from './request';
 import { fromConverseOutput } from './response';
 import { fromConverseStream } from './stream';
 
-function createClient(instance: ProviderInstance): BedrockRuntimeClient {
+type BedrockSdk = typeof import('@aws-sdk/client-bedrock-runtime');
+
+/**
+ * The SDK client module, loaded on the first Bedrock call rather than at cold start: it costs about 10 ms
+ * of module loading that a deployment routing elsewhere never needs.
+ */
+let sdk: Promise<BedrockSdk> | undefined;
+const loadSdk = () => (sdk ??= import('@aws-sdk/client-bedrock-runtime'));
+
+async function createClient({ BedrockRuntimeClient }: BedrockSdk, instance: ProviderInstance): Promise<BedrockRuntimeClient> {
+  const { NodeHttpHandler } = await import('@smithy/node-http-handler');
   return new BedrockRuntimeClient({
     region: instance.region ?? (instance.live ? undefined : 'us-east-1'),
     // The gateway retries on another route itself; SDK retries would hide faults and spend the time budget.
@@ -25,16 +34,24 @@ function createClient(instance: ProviderInstance): BedrockRuntimeClient {
 }
 
 export function createBedrockProvider(instance: ProviderInstance): Provider {
-  let client: BedrockRuntimeClient | undefined;
-  // Created on first use: building the credential chain costs time on cold start for unused routes.
-  const runtime = () => (client ??= createClient(instance));
+  let client: Promise<BedrockRuntimeClient> | undefined;
+  // Created on first use: loading the SDK and building the credential chain cost time on cold start for unused routes.
+  const runtime = async () => {
+    const mod = await loadSdk();
+    client ??= createClient(mod, instance).catch((err: unknown) => {
+      client = undefined;
+      throw err;
+    });
+    return { mod, client: await client };
+  };
   return {
     name: instance.name,
     kind: 'bedrock',
     async complete(call) {
       const input = toConverseInput(call);
       try {
-        return fromConverseOutput(await runtime().send(new ConverseCommand(input), { abortSignal: call.signal }));
+        const { mod, client } = await runtime();
+        return fromConverseOutput(await client.send(new mod.ConverseCommand(input), { abortSignal: call.signal }));
       } catch (err) {
         throw toUpstreamError(err, call.signal, instance.name);
       }
@@ -43,7 +60,8 @@ export function createBedrockProvider(instance: ProviderInstance): Provider {
       const input = toConverseInput(call);
       let events: AsyncIterable<ConverseStreamOutput> | undefined;
       try {
-        events = (await runtime().send(new ConverseStreamCommand(input), { abortSignal: call.signal })).stream;
+        const { mod, client } = await runtime();
+        events = (await client.send(new mod.ConverseStreamCommand(input), { abortSignal: call.signal })).stream;
       } catch (err) {
         throw toUpstreamError(err, call.signal, instance.name);
       }
