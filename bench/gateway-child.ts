@@ -11,6 +11,7 @@ import { systemClock } from '../lambda/core/clock';
 import { installLambdaGlobals } from '../lambda/local/lambda-stream';
 import { startLocalRuntime } from '../lambda/local/runtime';
 import { ensureTables } from '../lambda/store/bootstrap';
+import { DynamoHttp } from '../lambda/store/dynamo-http';
 
 interface RequestRecord {
   start: number;
@@ -25,18 +26,20 @@ let intervals: Array<[number, number]> = [];
 let records: RequestRecord[] = [];
 let cpuAtReset = process.cpuUsage();
 
-// Every DynamoDB request the store sends goes through DynamoDBDocumentClient#send: time each one.
+// Every DynamoDB request the store sends goes through DynamoDBDocumentClient#send or, for the per-request
+// writes, DynamoHttp#send: time each one.
 type Send = (...args: unknown[]) => Promise<unknown>;
-const proto = DynamoDBDocumentClient.prototype as unknown as { send: Send };
-const originalSend = proto.send;
-proto.send = async function timedSend(this: unknown, ...args: unknown[]) {
-  const began = performance.now();
-  try {
-    return await originalSend.apply(this, args);
-  } finally {
-    intervals.push([began, performance.now()]);
-  }
-};
+for (const proto of [DynamoDBDocumentClient.prototype, DynamoHttp.prototype] as unknown as Array<{ send: Send }>) {
+  const originalSend = proto.send;
+  proto.send = async function timedSend(this: unknown, ...args: unknown[]) {
+    const began = performance.now();
+    try {
+      return await originalSend.apply(this, args);
+    } finally {
+      intervals.push([began, performance.now()]);
+    }
+  };
+}
 
 const config = loadConfig({
   OP_DYNAMODB_ENDPOINT: process.env.BENCH_DYNAMO_ENDPOINT,

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config';
 import type { Store } from '../core/records';
 import { DynamoAuditLog } from './audit-log';
+import { DynamoHttp } from './dynamo-http';
 import { DynamoKeyStore } from './key-store';
 import { DynamoLimitStore } from './limit-store';
 import { RequestCounter, countRequests } from './request-counter';
@@ -40,11 +41,20 @@ export function createStore(config: Pick<Config, 'dynamoEndpoint' | 'region' | '
   const requests = new RequestCounter();
   countRequests(doc, requests);
   countRequests(counted, requests);
+  // The per-request writes go over the lean transport, with the SDK client's own credential chain.
+  const writes = new DynamoHttp({
+    region: config.region,
+    endpoint: config.dynamoEndpoint,
+    credentials: () => counted.config.credentials(),
+    connectionTimeoutMs: 1_000,
+    requestTimeoutMs: 3_000,
+    onSend: (operation) => requests.count(`dynamodb.${operation}Command`),
+  });
   return {
     keys: new DynamoKeyStore(doc, config.tables.keys),
     audit: new DynamoAuditLog(doc, config.tables.keys),
-    limits: new DynamoLimitStore(counted, config.tables.counters, requests),
-    usage: new DynamoUsageStore(counted, config.tables.usage, requests),
+    limits: new DynamoLimitStore(counted, writes, config.tables.counters, requests),
+    usage: new DynamoUsageStore(counted, writes, config.tables.usage, requests),
     requests,
   };
 }

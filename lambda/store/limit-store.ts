@@ -14,8 +14,9 @@
 //   two before the current in passing, so the item holds at most three months and the running leases. `ttl`
 //   is pushed past the end of the month (and past the last lease) by every admission.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, UpdateCommand, type BatchGetCommandInput, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, type BatchGetCommandInput, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChargeResult, CounterValues, KeyCharge, KeySettlement, LimitStore, MinuteAdjustment, MinuteCharge } from '../core/limits/port';
+import { marshall, numbersOf, type DynamoHttp } from './dynamo-http';
 import type { RequestCounter } from './request-counter';
 
 const pk = (keyId: string) => `LIMITS#${keyId}`;
@@ -30,7 +31,7 @@ const refused = (err: unknown) => err instanceof ConditionalCheckFailedException
 /** Builds an update expression's names and values as clauses are added. */
 class Expr {
   readonly names: Record<string, string> = {};
-  readonly values: Record<string, unknown> = {};
+  readonly values: Record<string, number> = {};
   readonly set: string[] = [];
   readonly add: string[] = [];
   readonly remove: string[] = [];
@@ -41,7 +42,7 @@ class Expr {
     return placeholder;
   }
 
-  value(placeholder: string, value: unknown): string {
+  value(placeholder: string, value: number): string {
     this.values[placeholder] = value;
     return placeholder;
   }
@@ -62,8 +63,13 @@ class Expr {
 }
 
 export class DynamoLimitStore implements LimitStore {
+  /**
+   * `http` carries the writes (every request makes them), `doc` the reads (refusals, headers without an
+   * admission, lease reclaiming).
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
+    private readonly http: DynamoHttp,
     private readonly table: string,
     private readonly counter: RequestCounter,
   ) {}
@@ -74,21 +80,21 @@ export class DynamoLimitStore implements LimitStore {
     return this.doc;
   }
 
-  /** One UpdateItem; undefined when its condition refused it. */
-  private async update(label: string, key: { keyId: string; sk: string }, e: Expr, returnValues = false): Promise<Record<string, unknown> | undefined> {
+  /** One UpdateItem; undefined when its condition refused it, else the updated numbers (when asked for). */
+  private async update(label: string, key: { keyId: string; sk: string }, e: Expr, returnValues = false): Promise<Record<string, number> | undefined> {
+    this.counter.count(`limits.${label}`);
+    const values = Object.entries(e.values);
     try {
-      const out = await this.client(label).send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: pk(key.keyId), sk: key.sk },
-          UpdateExpression: e.update,
-          ...e.condition,
-          ExpressionAttributeNames: e.names,
-          ...(Object.keys(e.values).length ? { ExpressionAttributeValues: e.values } : {}),
-          ...(returnValues ? { ReturnValues: 'UPDATED_NEW' as const } : {}),
-        }),
-      );
-      return out.Attributes ?? {};
+      const out = await this.http.send<{ Attributes?: Record<string, Record<string, unknown>> }>('UpdateItem', {
+        TableName: this.table,
+        Key: { pk: marshall(pk(key.keyId)), sk: marshall(key.sk) },
+        UpdateExpression: e.update,
+        ...e.condition,
+        ExpressionAttributeNames: e.names,
+        ...(values.length ? { ExpressionAttributeValues: Object.fromEntries(values.map(([k, v]) => [k, marshall(v)])) } : {}),
+        ...(returnValues ? { ReturnValues: 'UPDATED_NEW' } : {}),
+      });
+      return numbersOf(out.Attributes);
     } catch (err) {
       if (refused(err)) return undefined;
       throw err;
@@ -105,7 +111,7 @@ export class DynamoLimitStore implements LimitStore {
       e.conditions.push(`(attribute_not_exists(${n}) OR ${n} <= ${e.value(`:${attr}max`, c.ceiling)})`);
     }
     const out = await this.update('admit', { keyId, sk: minuteSk(charge.window) }, e, true);
-    return out ? { ok: true, values: { requests: Number(out.r ?? 0), tokens: Number(out.t ?? 0) } } : { ok: false };
+    return out ? { ok: true, values: { requests: out.r ?? 0, tokens: out.t ?? 0 } } : { ok: false };
   }
 
   async chargeKey(keyId: string, charge: KeyCharge): Promise<ChargeResult<{ active: number; tokensMonth: number }>> {
@@ -124,7 +130,7 @@ export class DynamoLimitStore implements LimitStore {
     e.remove.push(e.name('#stale', monthAttr(charge.staleMonth)));
     const out = await this.update('admit', { keyId, sk: KEY_SK }, e, true);
     if (!out) return { ok: false };
-    return { ok: true, values: { active: Number(out.active ?? 0), tokensMonth: charge.month ? Number(out[monthAttr(charge.month.window)] ?? 0) : 0 } };
+    return { ok: true, values: { active: out.active ?? 0, tokensMonth: charge.month ? (out[monthAttr(charge.month.window)] ?? 0) : 0 } };
   }
 
   async adjustMinute(keyId: string, adjustment: MinuteAdjustment): Promise<void> {

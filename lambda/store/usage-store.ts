@@ -15,9 +15,10 @@
 // per second per item (fewer for items over 1 KB) bounds an account at that many requests per second, far
 // above the plans' limits.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AggregateDimension, AggregateRow, UsageStore } from '../core/usage/port';
 import { ZERO_TOTALS, addTotals, totalsOf, type UsageRecord, type UsageTotals } from '../core/usage/record';
+import { marshall, marshallItem, type AttributeValue, type DynamoHttp } from './dynamo-http';
 import type { RequestCounter } from './request-counter';
 
 type Item = Record<string, unknown>;
@@ -52,8 +53,10 @@ function modelTotals(item: Item): Array<[string, UsageTotals]> {
 const refused = (err: unknown) => err instanceof ConditionalCheckFailedException;
 
 export class DynamoUsageStore implements UsageStore {
+  /** `http` carries the writes every request makes (record, aggregates), `doc` the rest. */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
+    private readonly http: DynamoHttp,
     private readonly table: string,
     private readonly counter: RequestCounter,
   ) {}
@@ -69,13 +72,12 @@ export class DynamoUsageStore implements UsageStore {
     // A put is safe to repeat: the condition plus the writer tell a lost answer from a real duplicate.
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.client('record').send(
-          new PutCommand({
-            TableName: this.table,
-            Item: { ...key, ...record, writer, ttl: Math.ceil(expiresAt / 1000) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+        this.counter.count('usage.record');
+        await this.http.send('PutItem', {
+          TableName: this.table,
+          Item: marshallItem({ ...key, ...record, writer, ttl: Math.ceil(expiresAt / 1000) }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        });
         return true;
       } catch (err) {
         if (refused(err)) {
@@ -93,10 +95,10 @@ export class DynamoUsageStore implements UsageStore {
     const model = record.modelUsed ?? '(none)';
     const totals = totalsOf(record);
     const names: Record<string, string> = {};
-    const values: Record<string, number> = {};
+    const values: Record<string, AttributeValue> = {};
     const adds = TOTALS.map((total, i) => {
       names[`#a${i}`] = `${CODES[total]}#${model}`;
-      values[`:a${i}`] = totals[total];
+      values[`:a${i}`] = marshall(totals[total]);
       return `#a${i} :a${i}`;
     });
     const items: Array<[string, readonly AggregateDimension[]]> = [
@@ -104,17 +106,16 @@ export class DynamoUsageStore implements UsageStore {
       [`${KEY_DAY_PREFIX}${day}#${record.keyId}`, KEY_DAY_DIMENSIONS],
     ];
     const results = await Promise.allSettled(
-      items.map(([sk]) =>
-        this.client('aggregate').send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { pk: accountPk(record.accountId), sk },
-            UpdateExpression: `ADD ${adds.join(', ')}`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        ),
-      ),
+      items.map(([sk]) => {
+        this.counter.count('usage.aggregate');
+        return this.http.send('UpdateItem', {
+          TableName: this.table,
+          Key: { pk: marshall(accountPk(record.accountId)), sk: marshall(sk) },
+          UpdateExpression: `ADD ${adds.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        });
+      }),
     );
     return items.flatMap(([, dimensions], i) => (results[i]?.status === 'rejected' ? dimensions : []));
   }
