@@ -57,6 +57,11 @@ export function numbersOf(item: Record<string, Record<string, unknown>> | undefi
   return out;
 }
 
+/** Idle pooled connections are closed after this long without use. */
+const IDLE_SOCKET_MS = 20_000;
+/** How a pooled connection that the server had already closed shows when a request is written to it. */
+const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
+
 const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
@@ -68,7 +73,9 @@ export class DynamoHttp {
 
   constructor(private readonly options: DynamoHttpOptions) {
     this.url = new URL(options.endpoint ?? `https://dynamodb.${options.region}.amazonaws.com`);
-    const agentOptions = { keepAlive: true, maxSockets: 50 };
+    // `timeout` makes the pool drop idle connections, and lets Node honour a server's Keep-Alive hint (it
+    // then drops them a second before the server would), so a request rarely meets a closing connection.
+    const agentOptions = { keepAlive: true, maxSockets: 50, timeout: IDLE_SOCKET_MS };
     this.agent = this.url.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   }
 
@@ -115,10 +122,17 @@ export class DynamoHttp {
     return headers;
   }
 
-  private post(headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  /**
+   * One exchange. A pooled connection the server closed while it sat idle (its keep-alive timeout, or a
+   * Lambda freeze) fails as soon as the request is written, before the server read any of it: that one
+   * case, a reset on a reused connection with no answer begun, is sent again once on a new connection.
+   * Any other failure is not resent (an addition must not land twice).
+   */
+  private post(headers: Record<string, string>, body: string, fresh = false): Promise<{ status: number; text: string }> {
     const { connectionTimeoutMs, requestTimeoutMs } = this.options;
     const request = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
+      let answered = false;
       const req = request(
         {
           protocol: this.url.protocol,
@@ -126,10 +140,12 @@ export class DynamoHttp {
           port: this.url.port || undefined,
           path: '/',
           method: 'POST',
-          agent: this.agent,
+          // A retry gets a connection of its own, not another one from the pool that may be just as stale.
+          agent: fresh ? false : this.agent,
           headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         },
         (res: IncomingMessage) => {
+          answered = true;
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
@@ -139,10 +155,12 @@ export class DynamoHttp {
           res.on('error', fail);
         },
       );
-      function fail(err: Error) {
+      const fail = (err: Error) => {
         clearTimeout(timer);
-        reject(err);
-      }
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        if (!fresh && !answered && req.reusedSocket && STALE_CONNECTION.has(code)) resolve(this.post(headers, body, true));
+        else reject(err);
+      };
       // One budget for the whole exchange; a fresh connection must also be made within its own bound.
       const timer = setTimeout(() => req.destroy(Object.assign(new Error(`DynamoDB did not answer within ${requestTimeoutMs} ms`), { name: 'TimeoutError' })), requestTimeoutMs);
       req.on('socket', (socket) => {

@@ -4,6 +4,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeSha256 } from '../../bin/admin/signing';
 import { loadConfig } from '../../lambda/config';
@@ -101,5 +103,47 @@ describe('against dynalite', () => {
     await expect(closed.send('PutItem', { TableName: 'op-usage', Item: {} })).rejects.toThrow();
     expect(Date.now() - began).toBeLessThan(1_500);
     closed.destroy();
+  });
+});
+
+describe('pooled connections', () => {
+  /** A server that drops a connection, unanswered, when the connection's `dropAt`-th request arrives. */
+  async function dropping(dropAt: number): Promise<{ server: Server; http: DynamoHttp; seen: () => number }> {
+    let seen = 0;
+    const perSocket = new WeakMap<object, number>();
+    const server = createServer((req, res) => {
+      seen++;
+      const n = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, n);
+      req.resume();
+      req.on('end', () => (n === dropAt ? req.socket.destroy() : res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}')));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const http = new DynamoHttp({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: async () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
+      connectionTimeoutMs: 1_000,
+      requestTimeoutMs: 2_000,
+    });
+    return { server, http, seen: () => seen };
+  }
+  const put = (http: DynamoHttp) => http.send('PutItem', { TableName: 't', Item: {} });
+
+  it('sends a request again, once, on a new connection when a reused one turns out closed', async () => {
+    const { server, http, seen } = await dropping(2);
+    await put(http);
+    await expect(put(http)).resolves.toEqual({});
+    expect(seen()).toBe(3);
+    http.destroy();
+    server.close();
+  });
+
+  it('does not send again when a new connection fails: the server may have acted on the request', async () => {
+    const { server, http, seen } = await dropping(1);
+    await expect(put(http)).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(seen()).toBe(1);
+    http.destroy();
+    server.close();
   });
 });
