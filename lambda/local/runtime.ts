@@ -2,8 +2,7 @@
 // payload 2.0 for /v1, API Gateway REST proxy events for /admin) and runs the very same handlers.
 // Streaming responses go through Lambda's prelude protocol (lambda-stream.ts) and are decoded back.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type {
   APIGatewayProxyEvent,
   APIGatewayProxyResult,
@@ -12,6 +11,7 @@ import type {
   StreamifyHandler,
 } from 'aws-lambda';
 import { PreludeDecoder, responseStreamTo } from './lambda-stream';
+import { listenLocal, type LocalServer } from './listen';
 
 export type AdminHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -24,12 +24,7 @@ export interface LocalRuntimeOptions {
   adminToken?: string;
 }
 
-export interface LocalRuntime {
-  url: string;
-  port: number;
-  server: Server;
-  close(): Promise<void>;
-}
+export type LocalRuntime = LocalServer;
 
 const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded)|text\/)/i;
 
@@ -159,46 +154,6 @@ export function sendJson(res: ServerResponse, status: number, message: string, t
   res.end(JSON.stringify({ error: { message, type, param: null, code } }));
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-const closeServer = (server: Server) =>
-  new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-
-/**
- * Loopback only, on both families: 127.0.0.1 and, where the host has IPv6, [::1] on the same port, so
- * clients (and tests of IPv6 allowlists) can connect either way. Nothing listens on other interfaces.
- */
-export async function listenLoopback(serve: RequestListener, port: number): Promise<Server[]> {
-  for (let attempt = 0; ; attempt++) {
-    const v4 = createServer(serve);
-    await listen(v4, port, '127.0.0.1');
-    const bound = (v4.address() as AddressInfo).port;
-    const v6 = createServer(serve);
-    try {
-      await listen(v6, bound, '::1');
-      return [v4, v6];
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') return [v4];
-      await closeServer(v4);
-      // A random port free on 127.0.0.1 may be taken on ::1: pick another. A chosen port is the user's call.
-      if (code !== 'EADDRINUSE' || port !== 0 || attempt >= 10) throw err;
-    }
-  }
-}
-
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const serve: RequestListener = (req, res) => {
     void (async () => {
@@ -221,23 +176,5 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       else res.destroy();
     });
   };
-  let servers: Server[];
-  if (options.host) {
-    const only = createServer(serve);
-    await listen(only, options.port ?? 0, options.host);
-    servers = [only];
-  } else {
-    servers = await listenLoopback(serve, options.port ?? 0);
-  }
-  for (const s of servers) s.keepAliveTimeout = 65_000;
-  const server = servers[0] as Server;
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    server,
-    close: async () => {
-      await Promise.all(servers.map(closeServer));
-    },
-  };
+  return listenLocal(serve, options);
 }

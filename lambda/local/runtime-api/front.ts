@@ -2,10 +2,10 @@
 // requests become the same events the in-process runtime builds (function URL payload 2.0 for /v1, REST
 // proxy events for /admin), go to a pool of runtime-client processes, and their responses come back to
 // the client: streamed bytes are decoded with the same PreludeDecoder and forwarded as they arrive.
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { PreludeDecoder, STREAMING_CONTENT_TYPE } from '../lambda-stream';
-import { adminEvent, functionUrlEvent, listenLoopback, readBody, sendJson, type LocalRuntime } from '../runtime';
+import { listenLocal } from '../listen';
+import { adminEvent, functionUrlEvent, readBody, sendJson, type LocalRuntime } from '../runtime';
 import type { InvocationOutcome } from './environment';
 import type { LambdaPool } from './pool';
 
@@ -132,35 +132,6 @@ export async function startLambdaFront(options: LambdaFrontOptions): Promise<Loc
       else res.destroy();
     });
   };
-  // Listens like the in-process runtime (loopback, IPv4 and IPv6), so the same clients and tests reach it.
-  let servers: Server[];
-  if (options.host) {
-    const only = createServer(serve);
-    await new Promise<void>((resolve, reject) => {
-      only.once('error', reject);
-      only.listen(options.port ?? 0, options.host, () => resolve());
-    });
-    servers = [only];
-  } else {
-    servers = await listenLoopback(serve, options.port ?? 0);
-  }
-  for (const s of servers) s.keepAliveTimeout = 65_000;
-  const server = servers[0] as Server;
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    server,
-    close: async () => {
-      await Promise.all(
-        servers.map(
-          (s) =>
-            new Promise<void>((resolve) => {
-              s.closeAllConnections();
-              s.close(() => resolve());
-            }),
-        ),
-      );
-    },
-  };
+  // Listens as the in-process runtime does (loopback, IPv4 and IPv6), so the same clients and tests reach it.
+  return listenLocal(serve, options);
 }
