@@ -1,11 +1,11 @@
 // The deployable bundles, as `cdk synth` writes them to cdk.out: which asset folder holds which function
 // (found through the template by the function's construct path), with the memory, timeout and literal
 // environment the stack configures. Synthesizes first when cdk.out is missing or older than the sources.
-import { spawn } from 'node:child_process';
 import { cp, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withFileLock } from './file-lock';
 import { CACHE_DIR, PROJECT_ROOT } from './paths';
+import { runCommand } from './run-command';
 
 export const STACK_NAME = 'OriginalPointGateway';
 const CDK_OUT = join(PROJECT_ROOT, 'cdk.out');
@@ -60,22 +60,10 @@ async function synthIsStale(): Promise<boolean> {
   return false;
 }
 
-function synth(log: (line: string) => void): Promise<void> {
+async function synth(log: (line: string) => void): Promise<void> {
   log('Synthesizing the stack (cdk synth) to build the Lambda bundles...');
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--no-notices', '-q'], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const keep = (d: Buffer) => {
-      output = (output + d.toString()).slice(-20_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`cdk synth failed with exit code ${code}:\n${output}`))));
-  });
+  const cdk = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk');
+  await runCommand(cdk, ['synth', '--no-notices', '-q'], { cwd: PROJECT_ROOT, label: 'cdk synth' });
 }
 
 function readFunction(template: { Resources: Record<string, TemplateFunction> }, id: string): { logicalId: string; fn: TemplateFunction; asset: string } {

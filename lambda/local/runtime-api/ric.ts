@@ -3,12 +3,12 @@
 // first time something needs the runtime client (the fidelity tests, `npm start -- --runtime lambda`,
 // the benchmark). A stamp records what was built, against which lockfile and Node ABI, so the build runs
 // once per machine; a lock makes parallel callers wait for the one build instead of racing it.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withFileLock } from './file-lock';
 import { RIC_DIR, RIC_ENTRY } from './paths';
+import { CommandFailedError, runCommand } from './run-command';
 
 const STAMP = join(RIC_DIR, 'node_modules', '.op-ric-stamp');
 const NATIVE = join(RIC_DIR, 'node_modules', 'aws-lambda-ric', 'rapid-client.node');
@@ -24,26 +24,15 @@ async function installed(stamp: string): Promise<boolean> {
   return have === stamp && (await access(NATIVE).then(() => true, () => false));
 }
 
-function npmCi(log: (line: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const child = spawn(npm, ['ci', '--prefix', RIC_DIR, '--no-audit', '--no-fund', '--loglevel=error'], {
-      cwd: RIC_DIR,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const keep = (d: Buffer) => {
-      output = (output + d.toString()).slice(-20_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code === 0) return resolve();
-      log(output);
-      reject(new Error(`npm ci --prefix tools/lambda-ric failed with exit code ${code}; it needs cmake, make, g++ and python3. Output:\n${output}`));
-    });
-  });
+async function npmCi(log: (line: string) => void): Promise<void> {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  try {
+    await runCommand(npm, ['ci', '--prefix', RIC_DIR, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: RIC_DIR });
+  } catch (err) {
+    if (!(err instanceof CommandFailedError)) throw err;
+    log(err.output);
+    throw new Error(`npm ci --prefix tools/lambda-ric failed with exit code ${err.exitCode}; it needs cmake, make, g++ and python3. Output:\n${err.output}`);
+  }
 }
 
 /**
