@@ -1,34 +1,13 @@
 // Talking to the local gateway's admin API in tests, and looking at what it stored.
 import OpenAI from 'openai';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { AccountWire, KeyWire } from '../../bin/admin/render';
 import type { LocalGateway } from '../../lambda/local/gateway';
 import { createDocumentClient } from '../../lambda/store/dynamo';
 
-export interface AccountOut {
-  id: string;
-  name: string;
-  plan: string;
-  custom_limits: Record<string, number | null> | null;
-  limits: Record<string, number | null>;
-  key_quota: number | null;
-  created_at: number;
-  active_keys?: number;
-  warnings?: string[];
-}
-
-export interface KeyOut {
-  id: string;
-  account_id: string;
-  label: string;
-  hint: string;
-  status: 'active' | 'revoked' | 'expired';
-  last_used_at: number | null;
-  expires_at: number | null;
-  ip_allowlist: string[];
-  replaces: string | null;
-  replaced_by: string | null;
-  secret?: string;
-}
+// The admin API's objects as the CLI reads them: tests and CLI share one description of the wire shapes.
+export type AccountOut = AccountWire;
+export type KeyOut = KeyWire;
 
 export interface ErrorOut {
   error: { message: string; type: string; param: string | null; code: string | null };
