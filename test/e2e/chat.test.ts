@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { validator } from '../helpers/openai-schemas';
+import { clientDisconnectAbortsUpstream, firstChunkBeforeSlowUpstreamEnds } from './stream-scenarios';
 
 let t: TestGateway;
 const schema = validator();
@@ -156,38 +157,9 @@ describe('POST /v1/chat/completions', () => {
     expect(answer.choices[0]?.message.content).toContain('Sunny, 21 C');
   });
 
-  it('delivers the first chunk long before a slow upstream finishes', async () => {
-    t.gw.simulator?.configure('openai', { ttftMs: 20, tokensPerSecond: 25 });
-    const began = Date.now();
-    const stream = await t.client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'a fairly long answer please' }], stream: true });
-    let firstContentAt = 0;
-    for await (const chunk of stream) {
-      if (!firstContentAt && chunk.choices[0]?.delta.content) firstContentAt = Date.now() - began;
-    }
-    const total = Date.now() - began;
-    // At 25 tokens/s a ~15-token answer takes ~600 ms upstream; buffering would deliver everything at the end.
-    expect(total).toBeGreaterThan(400);
-    expect(firstContentAt).toBeLessThan(total / 2);
-  });
+  it('delivers the first chunk long before a slow upstream finishes', () => firstChunkBeforeSlowUpstreamEnds(t));
 
-  it('aborts the upstream request when the client disconnects mid-stream', async () => {
-    t.gw.simulator?.configure('anthropic', { ttftMs: 10, tokensPerSecond: 20 });
-    const controller = new AbortController();
-    const stream = await t.client.chat.completions.create(
-      { model: 'claude-sonnet-4', messages: [{ role: 'user', content: 'talk for a while' }], stream: true },
-      { signal: controller.signal },
-    );
-    let seen = 0;
-    // The SDK ends the iteration quietly (or with an abort error) once its signal fires.
-    await (async () => {
-      for await (const chunk of stream) {
-        if (chunk.choices[0]?.delta.content && ++seen === 2) controller.abort();
-      }
-    })().catch((err: unknown) => expect(String(err)).toMatch(/abort/i));
-    expect(seen).toBe(2);
-    await expect.poll(() => t.gw.simulator?.stats('anthropic').aborted, { timeout: 5000 }).toBe(1);
-    expect(t.gw.simulator?.stats('anthropic').completed).toBe(0);
-  });
+  it('aborts the upstream request when the client disconnects mid-stream', () => clientDisconnectAbortsUpstream(t));
 });
 
 describe('errors in OpenAI shape, raised as the SDK error classes', () => {

@@ -5,6 +5,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LambdaRuntime } from '../../lambda/local/lambda-runtime';
+import { clientDisconnectAbortsUpstream, firstChunkBeforeSlowUpstreamEnds } from '../e2e/stream-scenarios';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { prepareLambdaTier, TIER_SETUP_TIMEOUT_MS } from './lambda-tier';
 
@@ -32,35 +33,10 @@ describe('the chat bundle under the runtime client', () => {
     expect(runtime.chat.definition.environment.OP_PROVIDER_SECRET_ARN).toBeUndefined();
   });
 
-  it('delivers the first chunk long before a slow upstream finishes', async () => {
-    t.gw.simulator?.configure('openai', { ttftMs: 20, tokensPerSecond: 25 });
-    const began = Date.now();
-    const stream = await t.client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'a fairly long answer please' }], stream: true });
-    let firstContentAt = 0;
-    for await (const chunk of stream) {
-      if (!firstContentAt && chunk.choices[0]?.delta.content) firstContentAt = Date.now() - began;
-    }
-    const total = Date.now() - began;
-    expect(total).toBeGreaterThan(400);
-    expect(firstContentAt).toBeLessThan(total / 2);
-  });
+  it('delivers the first chunk long before a slow upstream finishes', () => firstChunkBeforeSlowUpstreamEnds(t));
 
   it('aborts the upstream request when the client disconnects mid-stream, and the environment serves on', async () => {
-    t.gw.simulator?.configure('anthropic', { ttftMs: 10, tokensPerSecond: 20 });
-    const controller = new AbortController();
-    const stream = await t.client.chat.completions.create(
-      { model: 'claude-sonnet-4', messages: [{ role: 'user', content: 'talk for a while' }], stream: true },
-      { signal: controller.signal },
-    );
-    let seen = 0;
-    await (async () => {
-      for await (const chunk of stream) {
-        if (chunk.choices[0]?.delta.content && ++seen === 2) controller.abort();
-      }
-    })().catch((err: unknown) => expect(String(err)).toMatch(/abort/i));
-    expect(seen).toBe(2);
-    await expect.poll(() => t.gw.simulator?.stats('anthropic').aborted, { timeout: 5000 }).toBe(1);
-    expect(t.gw.simulator?.stats('anthropic').completed).toBe(0);
+    await clientDisconnectAbortsUpstream(t);
 
     const coldStarts = runtime.chat.stats.coldStarts;
     const next = await t.client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'still there?' }] });
