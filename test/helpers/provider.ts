@@ -1,8 +1,8 @@
 // Shared set-up for the provider adapter tests: building an UpstreamCall, draining streams, catching failures,
 // and an adapter wired to a simulator on loopback for the length of a test file.
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { SIM_PROTOCOLS, startSimulator, type Simulator } from '../../lambda/local/simulator';
-import type { ChatRequest, FunctionTool } from '../../lambda/openai/types';
+import type { ChatRequest, CompletionResult, FinishReason, FunctionTool, StreamPiece, Usage } from '../../lambda/openai/types';
 import type { Provider, UpstreamCall } from '../../lambda/providers/provider';
 
 export interface CallOptions {
@@ -25,6 +25,26 @@ export async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of source) out.push(item);
   return out;
+}
+
+/** The text a stream carried, all content deltas joined. */
+export const textOf = (pieces: readonly StreamPiece[]): string => pieces.map((p) => p.delta?.content ?? '').join('');
+
+/** One request answered by `provider` twice: whole, and streamed (the same request with stream: true). */
+export async function wholeAndStreamed(
+  provider: Provider,
+  call: (request: Partial<ChatRequest>) => UpstreamCall,
+  request: Partial<ChatRequest> = {},
+): Promise<{ done: CompletionResult; pieces: StreamPiece[] }> {
+  const done = await provider.complete(call(request));
+  const pieces = await collect(provider.stream(call({ ...request, stream: true })));
+  return { done, pieces };
+}
+
+/** Every adapter's stream ends as its whole answer does: the finish reason, then the usage, each a piece of its own. */
+export function expectStreamEnd(pieces: readonly StreamPiece[], finishReason: FinishReason, usage: Usage): void {
+  expect(pieces.at(-2)).toEqual({ finishReason });
+  expect(pieces.at(-1)).toEqual({ usage });
 }
 
 /** The error `p` rejects with; fails the test if `p` resolves instead. */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UpstreamError } from '../../../lambda/openai/errors';
 import type { ChatRequest, StreamPiece } from '../../../lambda/openai/types';
 import { createAnthropicProvider } from '../../../lambda/providers/anthropic';
-import { collect, rejection, upstreamCall, weatherTool, withSimulator } from '../../helpers/provider';
+import { collect, expectStreamEnd, rejection, textOf, upstreamCall, weatherTool, wholeAndStreamed, withSimulator } from '../../helpers/provider';
 
 const env = withSimulator((sim) =>
   createAnthropicProvider({ name: 'anthropic', kind: 'anthropic', baseUrl: `${sim.url}/anthropic`, apiKey: 'sim', live: false }),
@@ -27,20 +27,17 @@ describe('anthropic adapter vs simulator', () => {
   });
 
   it('answers with text, the same whether streamed or not, with equal usage', async () => {
-    const done = await env.provider.complete(call({}));
+    const { done, pieces } = await wholeAndStreamed(env.provider, call);
     expect(done.finishReason).toBe('stop');
     expect(done.message.content).toMatch(/^Simulated claude-sonnet-4-5 reply to: Tell me about lighthouses\./);
     expect(done.usage.completion_tokens).toBeGreaterThan(0);
-
-    const pieces = await collect(env.provider.stream(call({ stream: true })));
-    expect(pieces.map((p) => p.delta?.content ?? '').join('')).toBe(done.message.content);
-    expect(pieces.at(-2)).toEqual({ finishReason: 'stop' });
-    expect(pieces.at(-1)).toEqual({ usage: done.usage });
+    expect(textOf(pieces)).toBe(done.message.content);
+    expectStreamEnd(pieces, 'stop', done.usage);
   });
 
   it('calls the tool the prompt names, streamed and not', async () => {
     const request = { tools: [weatherTool], messages: [{ role: 'user' as const, content: 'Use get_weather for Paris' }] };
-    const done = await env.provider.complete(call(request));
+    const { done, pieces } = await wholeAndStreamed(env.provider, call, request);
     expect(done.finishReason).toBe('tool_calls');
     expect(done.message.content).toBeNull();
     const toolCall = done.message.tool_calls?.[0];
@@ -48,12 +45,10 @@ describe('anthropic adapter vs simulator', () => {
     expect(toolCall?.function.name).toBe('get_weather');
     expect(typeof (JSON.parse(toolCall?.function.arguments ?? 'null') as { city?: unknown }).city).toBe('string');
 
-    const pieces = await collect(env.provider.stream(call({ ...request, stream: true })));
     const deltas = pieces.flatMap((p) => p.delta?.tool_calls ?? []);
     expect(deltas[0]).toEqual({ index: 0, id: toolCall?.id, type: 'function', function: { name: 'get_weather', arguments: '' } });
     expect(deltas.map((d) => d.function?.arguments ?? '').join('')).toBe(toolCall?.function.arguments);
-    expect(pieces.at(-2)).toEqual({ finishReason: 'tool_calls' });
-    expect(pieces.at(-1)).toEqual({ usage: done.usage });
+    expectStreamEnd(pieces, 'tool_calls', done.usage);
   });
 
   it('sends a tool result back as a tool_result the simulator reads', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../lambda/openai/errors';
 import type { ChatRequest, StreamPiece } from '../../../lambda/openai/types';
 import { createGoogleProvider } from '../../../lambda/providers/google';
-import { collect, upstreamCall, withSimulator } from '../../helpers/provider';
+import { collect, expectStreamEnd, textOf, upstreamCall, wholeAndStreamed, withSimulator } from '../../helpers/provider';
 
 const env = withSimulator((sim) =>
   createGoogleProvider({ name: 'google', kind: 'google', baseUrl: `${sim.url}/google`, apiKey: 'sim', live: false }),
@@ -14,8 +14,6 @@ const call = (request: Partial<ChatRequest>, signal?: AbortSignal, maxTokens = 2
     { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Tell me about the sea' }], include_usage: true, ...request },
     { upstreamModel: 'gemini-2.5-flash', maxTokens, signal },
   );
-
-const contentOf = (pieces: StreamPiece[]) => pieces.map((p) => p.delta?.content ?? '').join('');
 
 const weatherTool = {
   type: 'function' as const,
@@ -29,15 +27,12 @@ const weatherTool = {
 
 describe('google adapter against the simulator', () => {
   it('answers with text, streamed and not, with the same text and the same usage', async () => {
-    const whole = await env.provider.complete(call({}));
+    const { done: whole, pieces } = await wholeAndStreamed(env.provider, call);
     expect(whole.message.content).toMatch(/^Simulated gemini-2\.5-flash reply to: Tell me about the sea\./);
     expect(whole.finishReason).toBe('stop');
-
-    const pieces = await collect(env.provider.stream(call({ stream: true })));
-    expect(contentOf(pieces)).toBe(whole.message.content);
+    expect(textOf(pieces)).toBe(whole.message.content);
     expect(pieces.filter((p) => p.delta?.content).length).toBeGreaterThan(3);
-    expect(pieces.at(-2)).toEqual({ finishReason: 'stop' });
-    expect(pieces.at(-1)).toEqual({ usage: whole.usage });
+    expectStreamEnd(pieces, 'stop', whole.usage);
     expect(whole.usage.completion_tokens).toBe(pieces.filter((p) => p.delta?.content).length);
     expect(whole.usage.total_tokens).toBe(whole.usage.prompt_tokens + whole.usage.completion_tokens);
   });
@@ -55,18 +50,15 @@ describe('google adapter against the simulator', () => {
 
   it('calls a tool it is offered and asked for, streamed and not', async () => {
     const request = { messages: [{ role: 'user' as const, content: 'Use get_weather for Paris' }], tools: [weatherTool] };
-    const whole = await env.provider.complete(call(request));
+    const { done: whole, pieces } = await wholeAndStreamed(env.provider, call, request);
     expect(whole.finishReason).toBe('tool_calls');
     expect(whole.message.content).toBeNull();
     expect(whole.message.tool_calls).toHaveLength(1);
     const [toolCall] = whole.message.tool_calls ?? [];
     expect(toolCall).toMatchObject({ id: 'call_0_get_weather', type: 'function', function: { name: 'get_weather' } });
     expect(Object.keys(JSON.parse(toolCall?.function.arguments ?? '') as object)).toEqual(['city']);
-
-    const pieces = await collect(env.provider.stream(call({ ...request, stream: true })));
     expect(pieces[0]?.delta?.tool_calls).toEqual([{ index: 0, ...toolCall }]);
-    expect(pieces.at(-2)).toEqual({ finishReason: 'tool_calls' });
-    expect(pieces.at(-1)).toEqual({ usage: whole.usage });
+    expectStreamEnd(pieces, 'tool_calls', whole.usage);
   });
 
   it('is checked by a simulator that, like Gemini, refuses schemas with additionalProperties', async () => {
@@ -123,7 +115,7 @@ describe('google adapter against the simulator', () => {
     expect(pieces.some((p) => p.finishReason || p.usage)).toBe(false);
     // The simulator flushes each frame before it cuts: exactly the two tokens arrive, the start of the answer.
     expect(pieces.length).toBe(2);
-    expect(full.startsWith(contentOf(pieces))).toBe(true);
+    expect(full.startsWith(textOf(pieces))).toBe(true);
   });
 
   it('stops reading when the caller aborts, and the upstream sees the client go away', async () => {
