@@ -154,27 +154,50 @@ export function sendJson(res: ServerResponse, status: number, message: string, t
   res.end(JSON.stringify({ error: { message, type, param: null, code } }));
 }
 
-export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const serve: RequestListener = (req, res) => {
+/** What a local front does with one request once its body is read. */
+export type FrontRoute = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void>;
+
+/**
+ * The request listener of both local fronts (in-process and runtime-API): /admin goes to the admin function
+ * behind the local admin token, which stands in for API Gateway's IAM auth; everything else goes to the
+ * chat function. A failure that escapes a route is a 502, or a cut connection once bytes went out.
+ */
+export function frontListener(routes: { chat: FrontRoute; admin?: FrontRoute; adminToken?: string }, logPrefix: string): RequestListener {
+  return (req, res) => {
     void (async () => {
       const body = await readBody(req);
       const path = new URL(req.url ?? '/', 'http://local').pathname;
       if (path === '/admin' || path.startsWith('/admin/')) {
-        if (!options.admin) return sendJson(res, 404, 'The admin API is not enabled.', 'invalid_request_error', 'unknown_url');
-        if (!options.adminToken || req.headers.authorization !== `Bearer ${options.adminToken}`) {
+        if (!routes.admin) return sendJson(res, 404, 'The admin API is not enabled.', 'invalid_request_error', 'unknown_url');
+        if (!routes.adminToken || req.headers.authorization !== `Bearer ${routes.adminToken}`) {
           return sendJson(res, 403, 'Missing or wrong admin token (OP_ADMIN_TOKEN).', 'invalid_request_error', 'forbidden');
         }
-        const out = await options.admin(adminEvent(req, body), lambdaContext('op-admin', 30_000));
-        res.writeHead(out.statusCode, { 'content-type': 'application/json', ...(out.headers as Record<string, string> | undefined) });
-        res.end(out.body);
-        return;
+        return routes.admin(req, res, body);
       }
-      await invokeStreaming(options.chat, functionUrlEvent(req, body), res);
+      await routes.chat(req, res, body);
     })().catch((err: unknown) => {
-      console.error('local runtime: invocation failed', err);
+      console.error(logPrefix, err);
       if (!res.headersSent) sendJson(res, 502, 'The function failed.', 'server_error', null);
       else res.destroy();
     });
   };
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const admin = options.admin;
+  const serve = frontListener(
+    {
+      chat: (req, res, body) => invokeStreaming(options.chat, functionUrlEvent(req, body), res),
+      admin:
+        admin &&
+        (async (req, res, body) => {
+          const out = await admin(adminEvent(req, body), lambdaContext('op-admin', 30_000));
+          res.writeHead(out.statusCode, { 'content-type': 'application/json', ...(out.headers as Record<string, string> | undefined) });
+          res.end(out.body);
+        }),
+      adminToken: options.adminToken,
+    },
+    'local runtime: invocation failed',
+  );
   return listenLocal(serve, options);
 }

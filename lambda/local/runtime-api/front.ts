@@ -2,10 +2,10 @@
 // requests become the same events the in-process runtime builds (function URL payload 2.0 for /v1, REST
 // proxy events for /admin), go to a pool of runtime-client processes, and their responses come back to
 // the client: streamed bytes are decoded with the same PreludeDecoder and forwarded as they arrive.
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PreludeDecoder, STREAMING_CONTENT_TYPE } from '../lambda-stream';
 import { listenLocal } from '../listen';
-import { adminEvent, functionUrlEvent, readBody, sendJson, type LocalRuntime } from '../runtime';
+import { adminEvent, frontListener, functionUrlEvent, sendJson, type LocalRuntime } from '../runtime';
 import type { InvocationOutcome } from './environment';
 import type { LambdaPool } from './pool';
 
@@ -114,24 +114,15 @@ async function serveAdmin(pool: LambdaPool, req: IncomingMessage, res: ServerRes
 }
 
 export async function startLambdaFront(options: LambdaFrontOptions): Promise<LocalRuntime> {
-  const serve: RequestListener = (req, res) => {
-    void (async () => {
-      const body = await readBody(req);
-      const path = new URL(req.url ?? '/', 'http://local').pathname;
-      if (path === '/admin' || path.startsWith('/admin/')) {
-        if (!options.admin) return sendJson(res, 404, 'The admin API is not enabled.', 'invalid_request_error', 'unknown_url');
-        if (!options.adminToken || req.headers.authorization !== `Bearer ${options.adminToken}`) {
-          return sendJson(res, 403, 'Missing or wrong admin token (OP_ADMIN_TOKEN).', 'invalid_request_error', 'forbidden');
-        }
-        return serveAdmin(options.admin, req, res, body);
-      }
-      await serveFunctionUrl(options.chat, req, res, body);
-    })().catch((err: unknown) => {
-      console.error('lambda runtime: front failed', err);
-      if (!res.headersSent) sendJson(res, 502, 'The function failed.', 'server_error', null);
-      else res.destroy();
-    });
-  };
+  const admin = options.admin;
+  const serve = frontListener(
+    {
+      chat: (req, res, body) => serveFunctionUrl(options.chat, req, res, body),
+      admin: admin && ((req, res, body) => serveAdmin(admin, req, res, body)),
+      adminToken: options.adminToken,
+    },
+    'lambda runtime: front failed',
+  );
   // Listens as the in-process runtime does (loopback, IPv4 and IPv6), so the same clients and tests reach it.
   return listenLocal(serve, options);
 }
