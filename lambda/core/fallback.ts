@@ -13,6 +13,9 @@ import type { ProviderRegistry } from '../providers/registry';
 import type { ModelSpec, Route } from './catalog';
 import { stopwatch } from './stopwatch';
 
+/** Below this much time left in the request's budget, no new attempt starts. */
+const MIN_ATTEMPT_MS = 5;
+
 export interface Target {
   model: ModelSpec;
   route: Route;
@@ -120,7 +123,9 @@ type Start<T> = (target: Target, signal: AbortSignal, armTtft: () => () => void)
 async function run<T>(ctx: FallbackContext, start: Start<T>): Promise<Started<T>> {
   const attempts: Attempt[] = [];
   const elapsed = stopwatch();
-  const remaining = () => ctx.limits.totalTimeoutMs - elapsed();
+  // Timers may fire a millisecond early against the monotonic clock; an attempt left with less than
+  // MIN_ATTEMPT_MS could never answer, so the budget counts as spent below it.
+  const remaining = () => ctx.limits.totalTimeoutMs - elapsed() - MIN_ATTEMPT_MS;
   const record = (a: Attempt) => {
     attempts.push(a);
     ctx.onAttempt?.(a);
@@ -134,7 +139,7 @@ async function run<T>(ctx: FallbackContext, start: Start<T>): Promise<Started<T>
     const controller = new AbortController();
     const onClientAbort = () => controller.abort(ctx.signal.reason);
     ctx.signal.addEventListener('abort', onClientAbort, { once: true });
-    const limit = Math.max(1, Math.min(ctx.limits.attemptTimeoutMs, remaining()));
+    const limit = Math.max(1, Math.min(ctx.limits.attemptTimeoutMs, remaining() + MIN_ATTEMPT_MS));
     const attemptTimer = setTimeout(
       () => controller.abort(new UpstreamError(`${provider} did not finish within ${Math.round(limit)} ms`, 'timeout')),
       limit,
