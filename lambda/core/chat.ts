@@ -14,6 +14,7 @@ import {
   formatAttempts,
   streamWithFallback,
   targetsFor,
+  type Attempt,
   type FallbackContext,
   type Target,
 } from './fallback';
@@ -23,6 +24,16 @@ import { RequestMeter } from './meter';
 import type { CoreResult, RequestContext } from './result';
 import { planRoute } from './routing';
 import { parseChatRequest } from './validate';
+
+/** What served the request and why, on every successful answer, streamed or not. */
+function routingHeaders(model: string, reason: string, latencyMs: number, attempts: readonly Attempt[]): Record<string, string> {
+  return {
+    'x-op-routing-used': model,
+    'x-op-routing-reason': reason,
+    'x-op-latency-ms': String(latencyMs),
+    'x-op-attempts': formatAttempts(attempts),
+  };
+}
 
 export async function chatCompletion(body: string | undefined, ctx: RequestContext, deps: GatewayDeps): Promise<CoreResult> {
   const started = deps.clock.now();
@@ -82,17 +93,7 @@ async function serveChat(body: string | undefined, ctx: RequestContext, deps: Ga
       x_op_routing_used: won.target.model.id,
       x_op_latency_ms: latency,
     };
-    return {
-      kind: 'json',
-      status: 200,
-      headers: {
-        'x-op-routing-used': won.target.model.id,
-        'x-op-routing-reason': plan.reason,
-        'x-op-latency-ms': String(latency),
-        'x-op-attempts': formatAttempts(won.attempts),
-      },
-      body: completion,
-    };
+    return { kind: 'json', status: 200, headers: routingHeaders(won.target.model.id, plan.reason, latency, won.attempts), body: completion };
   }
 
   const won = await streamWithFallback(fallback);
@@ -134,12 +135,7 @@ async function serveChat(body: string | undefined, ctx: RequestContext, deps: Ga
   return {
     kind: 'stream',
     status: 200,
-    headers: {
-      'x-op-routing-used': model,
-      'x-op-routing-reason': plan.reason,
-      'x-op-latency-ms': String(deps.clock.now() - started),
-      'x-op-attempts': formatAttempts(won.attempts),
-    },
+    headers: routingHeaders(model, plan.reason, deps.clock.now() - started, won.attempts),
     chunks: chunks(),
   };
 }

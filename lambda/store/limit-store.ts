@@ -17,7 +17,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, type BatchGetCommandInput, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChargeResult, CounterValues, KeyCharge, KeySettlement, LimitStore, MinuteAdjustment, MinuteCharge } from '../core/limits/port';
 import { marshall, numbersOf, type DynamoHttp } from './dynamo-http';
-import type { RequestCounter } from './request-counter';
+import { CountedStore, type RequestCounter } from './request-counter';
 
 const pk = (keyId: string) => `LIMITS#${keyId}`;
 const minuteSk = (window: string) => `MIN#${window}`;
@@ -62,22 +62,9 @@ class Expr {
   }
 }
 
-export class DynamoLimitStore implements LimitStore {
-  /**
-   * `http` carries the writes (every request makes them), `doc` the reads (refusals, headers without an
-   * admission, lease reclaiming).
-   */
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly http: DynamoHttp,
-    private readonly table: string,
-    private readonly counter: RequestCounter,
-  ) {}
-
-  /** The client, with the request about to be sent counted under `label`. */
-  private client(label: string): DynamoDBDocumentClient {
-    this.counter.count(`limits.${label}`);
-    return this.doc;
+export class DynamoLimitStore extends CountedStore implements LimitStore {
+  constructor(doc: DynamoDBDocumentClient, http: DynamoHttp, table: string, counter: RequestCounter) {
+    super(doc, http, table, counter, 'limits');
   }
 
   /** One UpdateItem; undefined when its condition refused it, else the updated numbers (when asked for). */

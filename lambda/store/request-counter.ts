@@ -3,6 +3,7 @@
 // request, cheap enough to stay on.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RequestCounts } from '../core/records';
+import type { DynamoHttp } from './dynamo-http';
 
 export class RequestCounter implements RequestCounts {
   private counts = new Map<string, number>();
@@ -29,4 +30,24 @@ export function countRequests(doc: DynamoDBDocumentClient, counter: RequestCount
     },
     { step: 'initialize', name: 'opRequestCounter' },
   );
+}
+
+/**
+ * The shape both per-request stores share: writes every request makes go over the lean transport (`http`),
+ * everything else over the document client, each request counted under "<area>.<label>".
+ */
+export abstract class CountedStore {
+  constructor(
+    protected readonly doc: DynamoDBDocumentClient,
+    protected readonly http: DynamoHttp,
+    protected readonly table: string,
+    protected readonly counter: RequestCounter,
+    private readonly area: 'limits' | 'usage',
+  ) {}
+
+  /** The client, with the request about to be sent counted under `label`. */
+  protected client(label: string): DynamoDBDocumentClient {
+    this.counter.count(`${this.area}.${label}`);
+    return this.doc;
+  }
 }

@@ -19,7 +19,7 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import type { AggregateDimension, AggregateRow, UsageStore } from '../core/usage/port';
 import { ZERO_TOTALS, addTotals, totalsOf, type UsageRecord, type UsageTotals } from '../core/usage/record';
 import { marshall, marshallItem, type AttributeValue, type DynamoHttp } from './dynamo-http';
-import type { RequestCounter } from './request-counter';
+import { CountedStore, type RequestCounter } from './request-counter';
 
 type Item = Record<string, unknown>;
 
@@ -52,19 +52,9 @@ function modelTotals(item: Item): Array<[string, UsageTotals]> {
 
 const refused = (err: unknown) => err instanceof ConditionalCheckFailedException;
 
-export class DynamoUsageStore implements UsageStore {
-  /** `http` carries the writes every request makes (record, aggregates), `doc` the rest. */
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly http: DynamoHttp,
-    private readonly table: string,
-    private readonly counter: RequestCounter,
-  ) {}
-
-  /** The client, with the request about to be sent counted under `label`. */
-  private client(label: string): DynamoDBDocumentClient {
-    this.counter.count(`usage.${label}`);
-    return this.doc;
+export class DynamoUsageStore extends CountedStore implements UsageStore {
+  constructor(doc: DynamoDBDocumentClient, http: DynamoHttp, table: string, counter: RequestCounter) {
+    super(doc, http, table, counter, 'usage');
   }
 
   async putRecord(record: UsageRecord, expiresAt: number, writer: string): Promise<boolean> {

@@ -11,21 +11,15 @@ const remaining = (limit: number, used: number) => String(Math.max(0, limit - us
 
 export function rateLimitHeaders(limits: Limits, values: CounterValues, windows: Windows): Record<string, string> {
   const h: Record<string, string> = {};
-  if (limits.requestsPerMinute !== null) {
-    h['x-ratelimit-limit-requests'] = String(limits.requestsPerMinute);
-    h['x-ratelimit-remaining-requests'] = remaining(limits.requestsPerMinute, values.requestsMinute);
-    h['x-ratelimit-reset-requests'] = rfc3339(windows.minuteResetsAt);
-  }
-  if (limits.tokensPerMinute !== null) {
-    h['x-ratelimit-limit-tokens'] = String(limits.tokensPerMinute);
-    h['x-ratelimit-remaining-tokens'] = remaining(limits.tokensPerMinute, values.tokensMinute);
-    h['x-ratelimit-reset-tokens'] = rfc3339(windows.minuteResetsAt);
-  }
-  if (limits.tokensPerMonth !== null) {
-    h['x-ratelimit-limit-tokens-month'] = String(limits.tokensPerMonth);
-    h['x-ratelimit-remaining-tokens-month'] = remaining(limits.tokensPerMonth, values.tokensMonth);
-    h['x-ratelimit-reset-tokens-month'] = rfc3339(windows.monthResetsAt);
-  }
+  const window = (suffix: string, limit: number | null, used: number, resetsAt: number) => {
+    if (limit === null) return;
+    h[`x-ratelimit-limit-${suffix}`] = String(limit);
+    h[`x-ratelimit-remaining-${suffix}`] = remaining(limit, used);
+    h[`x-ratelimit-reset-${suffix}`] = rfc3339(resetsAt);
+  };
+  window('requests', limits.requestsPerMinute, values.requestsMinute, windows.minuteResetsAt);
+  window('tokens', limits.tokensPerMinute, values.tokensMinute, windows.minuteResetsAt);
+  window('tokens-month', limits.tokensPerMonth, values.tokensMonth, windows.monthResetsAt);
   if (limits.concurrentRequests !== null) {
     h['x-ratelimit-limit-concurrent-requests'] = String(limits.concurrentRequests);
     h['x-ratelimit-remaining-concurrent-requests'] = remaining(limits.concurrentRequests, values.active);
