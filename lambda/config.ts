@@ -4,7 +4,7 @@ import type { ProviderInstance, ProviderKind } from './providers/provider';
 export type Env = Record<string, string | undefined>;
 
 export interface Config {
-  tables: { keys: string; counters: string; usage: string };
+  tables: { keys: string; counters: string; usage: string; responses: string };
   /** DynamoDB endpoint override (dynalite locally); empty in AWS. */
   dynamoEndpoint?: string;
   region: string;
@@ -39,6 +39,8 @@ export interface Config {
   /** Structured logs and EMF metrics (lambda/observability). */
   telemetry: { logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT'; metrics: boolean };
   usageRetentionDays: number;
+  /** How long a stored Responses API response (store: true) is kept, for previous_response_id and GET. */
+  responsesRetentionDays: number;
   /** Set when the local runtime serves the admin API with a bearer token instead of IAM. */
   adminToken?: string;
   /** Local only: the provider simulator that answers for providers without credentials. */
@@ -108,6 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
       keys: env.OP_KEYS_TABLE ?? 'op-keys',
       counters: env.OP_COUNTERS_TABLE ?? 'op-counters',
       usage: env.OP_USAGE_TABLE ?? 'op-usage',
+      responses: env.OP_RESPONSES_TABLE ?? 'op-responses',
     },
     dynamoEndpoint: env.OP_DYNAMODB_ENDPOINT || undefined,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
@@ -125,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     health: healthConfig(env),
     telemetry: telemetryConfig(env),
     usageRetentionDays: int(env, 'OP_USAGE_RETENTION_DAYS', 90),
+    responsesRetentionDays: Math.max(1, int(env, 'OP_RESPONSES_RETENTION_DAYS', 30)),
     adminToken: env.OP_ADMIN_TOKEN || undefined,
     simulatorUrl: env.OP_SIMULATOR_URL || undefined,
     env,
@@ -137,20 +141,31 @@ interface InstanceSpec {
   keyVar: string;
   baseUrlVar: string;
   defaultBaseUrl: string;
+  /** An OpenAI-compatible host that enforces response_format json_schema itself. */
+  nativeJsonSchema?: boolean;
 }
 
 /** Every provider instance the catalog's routes may name, with the variables that configure it. */
-export const PROVIDER_INSTANCES: readonly InstanceSpec[] = [
-  { name: 'openai', kind: 'openai', keyVar: 'OP_OPENAI_API_KEY', baseUrlVar: 'OP_OPENAI_BASE_URL', defaultBaseUrl: 'https://api.openai.com/v1' },
+export const PROVIDER_INSTANCES = [
+  { name: 'openai', kind: 'openai-responses', keyVar: 'OP_OPENAI_API_KEY', baseUrlVar: 'OP_OPENAI_BASE_URL', defaultBaseUrl: 'https://api.openai.com/v1' },
   { name: 'anthropic', kind: 'anthropic', keyVar: 'OP_ANTHROPIC_API_KEY', baseUrlVar: 'OP_ANTHROPIC_BASE_URL', defaultBaseUrl: 'https://api.anthropic.com' },
   { name: 'google', kind: 'google', keyVar: 'OP_GOOGLE_API_KEY', baseUrlVar: 'OP_GOOGLE_BASE_URL', defaultBaseUrl: 'https://generativelanguage.googleapis.com' },
   { name: 'bedrock', kind: 'bedrock', keyVar: '', baseUrlVar: 'OP_BEDROCK_ENDPOINT', defaultBaseUrl: '' },
-  { name: 'deepseek', kind: 'openai', keyVar: 'OP_DEEPSEEK_API_KEY', baseUrlVar: 'OP_DEEPSEEK_BASE_URL', defaultBaseUrl: 'https://api.deepseek.com/v1' },
-  { name: 'mistral', kind: 'openai', keyVar: 'OP_MISTRAL_API_KEY', baseUrlVar: 'OP_MISTRAL_BASE_URL', defaultBaseUrl: 'https://api.mistral.ai/v1' },
-  { name: 'groq', kind: 'openai', keyVar: 'OP_GROQ_API_KEY', baseUrlVar: 'OP_GROQ_BASE_URL', defaultBaseUrl: 'https://api.groq.com/openai/v1' },
+  { name: 'deepseek', kind: 'openai-chat', keyVar: 'OP_DEEPSEEK_API_KEY', baseUrlVar: 'OP_DEEPSEEK_BASE_URL', defaultBaseUrl: 'https://api.deepseek.com/v1' },
+  { name: 'mistral', kind: 'openai-chat', keyVar: 'OP_MISTRAL_API_KEY', baseUrlVar: 'OP_MISTRAL_BASE_URL', defaultBaseUrl: 'https://api.mistral.ai/v1', nativeJsonSchema: true },
+  { name: 'groq', kind: 'openai-chat', keyVar: 'OP_GROQ_API_KEY', baseUrlVar: 'OP_GROQ_BASE_URL', defaultBaseUrl: 'https://api.groq.com/openai/v1' },
   // Any OpenAI-compatible host you run yourself (Ollama, vLLM): live as soon as its base URL is set.
-  { name: 'compat', kind: 'openai', keyVar: 'OP_COMPAT_API_KEY', baseUrlVar: 'OP_COMPAT_BASE_URL', defaultBaseUrl: '' },
-];
+  { name: 'compat', kind: 'openai-chat', keyVar: 'OP_COMPAT_API_KEY', baseUrlVar: 'OP_COMPAT_BASE_URL', defaultBaseUrl: '', nativeJsonSchema: true },
+] as const satisfies readonly InstanceSpec[];
+
+/** The provider instances catalog routes may name. */
+export type ProviderName = (typeof PROVIDER_INSTANCES)[number]['name'];
+
+export const PROVIDER_NAMES: readonly ProviderName[] = PROVIDER_INSTANCES.map((p) => p.name);
+
+export function isProviderName(name: string): name is ProviderName {
+  return (PROVIDER_NAMES as readonly string[]).includes(name);
+}
 
 /** True when the default AWS credential chain has something to start from without a network call. */
 function awsCredentialsPresent(env: Env): boolean {
@@ -168,7 +183,7 @@ function awsCredentialsPresent(env: Env): boolean {
 export function providerInstances(env: Env, simulatorUrl?: string): ProviderInstance[] {
   const region = env.OP_BEDROCK_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const out: ProviderInstance[] = [];
-  for (const spec of PROVIDER_INSTANCES) {
+  for (const spec of PROVIDER_INSTANCES as readonly InstanceSpec[]) {
     const configuredUrl = env[spec.baseUrlVar];
     const live =
       spec.kind === 'bedrock'
@@ -184,9 +199,18 @@ export function providerInstances(env: Env, simulatorUrl?: string): ProviderInst
         apiKey: spec.keyVar ? env[spec.keyVar] : undefined,
         region,
         live: true,
+        ...(spec.nativeJsonSchema ? { nativeJsonSchema: true } : {}),
       });
     } else if (simulatorUrl) {
-      out.push({ name: spec.name, kind: spec.kind, baseUrl: `${simulatorUrl}/${spec.name}`, apiKey: 'sim', region, live: false });
+      out.push({
+        name: spec.name,
+        kind: spec.kind,
+        baseUrl: `${simulatorUrl}/${spec.name}`,
+        apiKey: 'sim',
+        region,
+        live: false,
+        ...(spec.nativeJsonSchema ? { nativeJsonSchema: true } : {}),
+      });
     }
   }
   return out;

@@ -47,6 +47,7 @@ export class GatewayTables extends Construct {
       OP_KEYS_TABLE: this.byId.keys.tableName,
       OP_COUNTERS_TABLE: this.byId.counters.tableName,
       OP_USAGE_TABLE: this.byId.usage.tableName,
+      OP_RESPONSES_TABLE: this.byId.responses.tableName,
     };
   }
 

@@ -5,7 +5,8 @@ describe('config', () => {
   it('has documented defaults and caps the key cache at 10 s', () => {
     const c = loadConfig({ OP_KEY_CACHE_MS: '60000' });
     expect(c.keyCacheMs).toBe(10_000);
-    expect(c.tables).toEqual({ keys: 'op-keys', counters: 'op-counters', usage: 'op-usage' });
+    expect(c.tables).toEqual({ keys: 'op-keys', counters: 'op-counters', usage: 'op-usage', responses: 'op-responses' });
+    expect(c.responsesRetentionDays).toBe(30);
     expect(c.storeFailureMode).toBe('closed');
   });
 

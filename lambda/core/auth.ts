@@ -4,7 +4,7 @@
 // cached too (briefly, same bound), so guessing costs the attacker, not the table.
 // Admin changes (revoke, rotate, expiry, allowlist, account deletion) therefore take effect on every
 // instance within `cacheMs`; expiry itself is checked against the clock on every request.
-import { AuthenticationError, PermissionDeniedError, ServiceUnavailableError } from '../openai/errors';
+import { AuthenticationError, PermissionDeniedError, ServiceUnavailableError } from '../wire/errors';
 import { IpAllowlist } from './admin/cidr';
 import type { Clock } from './clock';
 import { hashApiKey, isWellFormedKey } from './keys';
@@ -24,6 +24,8 @@ interface CacheEntry {
 }
 
 const MAX_ENTRIES = 10_000;
+/** Well-formed but never issued: account ids have 16 base62 characters after the prefix. */
+const NO_ACCOUNT = 'acct_0000000000000000';
 const UNAUTHORIZED = 'Incorrect API key provided. You can find your API key in your OriginalPoint account.';
 
 export class KeyAuthenticator {
@@ -39,11 +41,11 @@ export class KeyAuthenticator {
   }
 
   /**
-   * Resolves the bearer token to its key and account, or throws 401 invalid_api_key; 403 ip_not_allowed
-   * when the key has an allowlist without `sourceIp` (the address the platform saw, never X-Forwarded-For).
+   * Resolves an API key (as the dialect found it: a Bearer token or an x-api-key header) to its key and
+   * account, or throws 401 invalid_api_key; 403 ip_not_allowed when the key has an allowlist without
+   * `sourceIp` (the address the platform saw, never X-Forwarded-For).
    */
-  async authenticate(authorization: string | undefined, sourceIp: string): Promise<AuthContext> {
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  async authenticate(token: string | undefined, sourceIp: string): Promise<AuthContext> {
     if (!token) {
       throw new AuthenticationError(
         "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
@@ -86,7 +88,9 @@ export class KeyAuthenticator {
     let account: AccountRecord | undefined;
     try {
       key = await this.store.getKeyByHash(hash);
-      account = key ? await this.store.getAccount(key.accountId) : undefined;
+      // The account is read whether or not the key exists (an unknown key reads an id no account has), so
+      // an unknown key and a revoked one cost the same store work and answer in the same time.
+      account = await this.store.getAccount(key?.accountId ?? NO_ACCOUNT);
     } catch (err) {
       // Without the store a key cannot be verified: never admit, never blame the caller's key.
       throw new ServiceUnavailableError('API keys cannot be verified right now. Please retry shortly.', {

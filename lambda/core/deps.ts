@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { ProviderRegistry } from '../providers/registry';
 import type { KeyAuthenticator } from './auth';
+import type { Catalog } from './catalog';
 import type { Clock } from './clock';
 import type { HealthMonitor } from './health/monitor';
 import type { Store } from './records';
@@ -11,6 +12,8 @@ export interface GatewayDeps {
   config: Config;
   store: Store;
   providers: ProviderRegistry;
+  /** The models, their routes and prices. */
+  catalog: Catalog;
   auth: KeyAuthenticator;
   clock: Clock;
   /** Provider health (breakers, live latency) shared across instances; absent: every route is tried. */

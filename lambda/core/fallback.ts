@@ -6,10 +6,11 @@
 // Bounds: at most `maxAttempts` upstream calls (targets skipped by an open breaker are not calls), each
 // within `attemptTimeoutMs` (streams: also a first token within `ttftTimeoutMs`), all within
 // `totalTimeoutMs`.
-import { ServiceUnavailableError, UpstreamError, toGatewayError } from '../openai/errors';
-import type { CompletionResult, StreamPiece } from '../openai/types';
+import { GatewayError, ServiceUnavailableError, UpstreamError } from '../wire/errors';
 import type { Provider, UpstreamCall } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/registry';
+import { guardStream } from './canonical/guard';
+import { isToken, type CanonicalResult, type StreamPart } from './canonical/result';
 import type { ModelSpec, Route } from './catalog';
 import { stopwatch } from './stopwatch';
 
@@ -163,7 +164,9 @@ async function run<T>(ctx: FallbackContext, start: Start<T>): Promise<Started<T>
     } catch (err) {
       done();
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      const error = toGatewayError(err);
+      // An adapter that fails on an answer it cannot read (a TypeError on an unexpected shape) has met a
+      // provider fault, not a gateway one: it falls back like any other.
+      const error = err instanceof GatewayError ? err : new UpstreamError(`${provider} sent an answer the gateway could not read`, 502, { cause: err });
       if (!(error instanceof UpstreamError)) throw error;
       const ms = took();
       record({ provider, model: target.model.id, outcome: outcomeOf(error), ms: Math.round(ms) });
@@ -199,23 +202,32 @@ async function run<T>(ctx: FallbackContext, start: Start<T>): Promise<Started<T>
   throw new FallbackExhausted(attempts);
 }
 
-export async function completeWithFallback(ctx: FallbackContext): Promise<Started<CompletionResult>> {
-  const started = await run(ctx, async (target, signal) => ({ value: await target.provider.complete(ctx.call(target, signal)) }));
+/**
+ * `accept` checks a whole answer before it is taken (structured output against its schema); a rejection is
+ * an UpstreamError of the route, so the next route is tried.
+ */
+export async function completeWithFallback(ctx: FallbackContext, accept?: (result: CanonicalResult, target: Target) => void): Promise<Started<CanonicalResult>> {
+  const started = await run(ctx, async (target, signal) => {
+    const value = await target.provider.complete(ctx.call(target, signal));
+    accept?.(value, target);
+    return { value };
+  });
   started.done();
   const last = started.attempts.at(-1);
-  ctx.observer?.onResult?.(started.target, { ok: true, ms: last?.ms ?? 0, completionTokens: started.value.usage.completion_tokens });
+  ctx.observer?.onResult?.(started.target, { ok: true, ms: last?.ms ?? 0, completionTokens: started.value.usage.outputTokens });
   return started;
 }
 
 export interface StreamStart {
-  first: StreamPiece;
+  /** The parts up to and including the first content part (the first token). */
+  first: StreamPart[];
   /** The rest of the stream; its end (or failure) is reported to the observer. */
-  rest: AsyncIterator<StreamPiece>;
+  rest: AsyncIterator<StreamPart>;
   ttftMs: number;
 }
 
 /** Reports how a started stream ended; a stream the client abandoned reports nothing. */
-function observed(ctx: FallbackContext, target: Target, rest: AsyncIterator<StreamPiece>, began: () => number, ttftMs: number): AsyncIterator<StreamPiece> {
+function observed(ctx: FallbackContext, target: Target, rest: AsyncIterator<StreamPart>, began: () => number, ttftMs: number): AsyncIterator<StreamPart> {
   let tokens: number | undefined;
   let reported = false;
   const report = (r: Omit<AttemptReport, 'ms' | 'ttftMs'>) => {
@@ -228,7 +240,7 @@ function observed(ctx: FallbackContext, target: Target, rest: AsyncIterator<Stre
       try {
         const next = await rest.next();
         if (next.done) report({ ok: true });
-        else if (next.value.usage) tokens = next.value.usage.completion_tokens;
+        else if (next.value.type === 'finish' && next.value.usage) tokens = next.value.usage.outputTokens;
         return next;
       } catch (err) {
         if (!ctx.signal.aborted && err instanceof UpstreamError && isProviderFault(err)) report({ ok: false, error: err });
@@ -243,24 +255,37 @@ function observed(ctx: FallbackContext, target: Target, rest: AsyncIterator<Stre
   };
 }
 
-/** Starts a stream: a target has won once its first piece arrived within the time-to-first-token limit. */
+/**
+ * Starts a stream: a target has won once its first token (or, for an answer without any, its end) arrived within the time-to-first-token limit. Every provider stream is guarded (canonical/guard.ts).
+ */
 export async function streamWithFallback(ctx: FallbackContext): Promise<Started<StreamStart>> {
   return run(ctx, async (target, signal, armTtft) => {
     const began = stopwatch();
-    const iterator = target.provider.stream(ctx.call(target, signal))[Symbol.asyncIterator]();
+    const iterator = guardStream(target.provider.stream(ctx.call(target, signal)), target.route.provider, signal)[Symbol.asyncIterator]();
     const disarm = armTtft();
     try {
-      const first = await iterator.next();
-      if (first.done) throw new UpstreamError(`${target.route.provider} sent an empty stream`, 'stream');
+      const first: StreamPart[] = [];
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) throw new UpstreamError(`${target.route.provider} sent an empty stream`, 'stream');
+        first.push(next.value);
+        if (isToken(next.value) || next.value.type === 'finish') break;
+      }
       const ttftMs = began();
-      return { value: { first: first.value, rest: observed(ctx, target, iterator, began, ttftMs), ttftMs }, ttftMs };
+      return { value: { first, rest: observed(ctx, target, iterator, began, ttftMs), ttftMs }, ttftMs };
     } catch (err) {
-      await iterator.return?.();
+      await iterator.return?.(undefined);
       throw err;
     } finally {
       disarm();
     }
   });
+}
+
+/** Moves to another route after a failure: failed calls that another call followed (skips are not calls). */
+export function fallbacksOf(attempts: readonly Attempt[]): number {
+  const calls = attempts.filter((a) => a.outcome !== 'open');
+  return calls.filter((a, i) => a.outcome !== 'ok' && i < calls.length - 1).length;
 }
 
 /** "anthropic/claude-sonnet-4=503, bedrock/claude-sonnet-4=ok" */

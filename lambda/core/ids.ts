@@ -6,3 +6,7 @@ export const newKeyId = () => `key_${randomBase62(16)}`;
 /** OpenAI's completion ids look like "chatcmpl-" + 29 characters. */
 export const newCompletionId = () => `chatcmpl-${randomBase62(29)}`;
 export const newRequestId = () => `req_${randomBase62(24)}`;
+/** OpenAI Responses ids: "resp_" + 32 characters; the response's items carry the same 32 (see the dialect). */
+export const newResponseId = () => `resp_${randomBase62(32)}`;
+/** Anthropic message ids look like "msg_" + 24 characters. */
+export const newMessageId = () => `msg_${randomBase62(24)}`;

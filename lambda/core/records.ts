@@ -1,6 +1,7 @@
 // Stored records and the store ports the core depends on. The core never imports the AWS SDK: it receives
 // an implementation of these interfaces (lambda/store/ provides the one DynamoDB implementation).
 
+import type { AssistantPart, Message } from './canonical/content';
 import type { LimitStore } from './limits/port';
 import type { Limits } from './plans';
 import type { UsageStore } from './usage/port';
@@ -95,6 +96,33 @@ export interface RequestCounts {
   reset(): void;
 }
 
+/**
+ * A stored Responses API response (`store: true`): enough to continue the conversation from it
+ * (`previous_response_id`) and to show it again (GET /v1/responses/{id}).
+ */
+export interface StoredResponse {
+  id: string;
+  accountId: string;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms; the store forgets the response after this. */
+  expiresAt: number;
+  previousResponseId?: string;
+  /** The turn this response added: its input (without instructions, which are not carried over) and output. */
+  input: Message[];
+  output: AssistantPart[];
+  /** The response object as it was returned. */
+  response: unknown;
+}
+
+export interface ResponseStore {
+  put(response: StoredResponse): Promise<void>;
+  /** Undefined when there is none (or it expired). */
+  get(id: string): Promise<StoredResponse | undefined>;
+  /** False when there was nothing to delete. */
+  delete(id: string): Promise<boolean>;
+}
+
 export interface Store {
   keys: KeyStore;
   audit: AuditLog;
@@ -102,6 +130,8 @@ export interface Store {
   limits: LimitStore;
   /** Usage records and aggregates (usage table). */
   usage: UsageStore;
+  /** Stored Responses API responses (responses table). */
+  responses: ResponseStore;
   /** DynamoDB requests sent, by label ("limits.admit" is the hot path): for benchmarks. */
   requests?: RequestCounts;
 }

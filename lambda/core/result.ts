@@ -1,9 +1,9 @@
-import type { ChatCompletionChunk } from '../openai/types';
 import type { RequestTrace } from './trace';
 
 /**
- * What the core hands back to an edge handler. The edge renders it: JSON once, SSE framing once.
- * `finalize` runs after the last byte has been written and before the invocation ends (settlement).
+ * What a route hands back to the edge: JSON once, or a stream of already-encoded SSE events (each dialect
+ * frames its own). `finalize` runs after the last byte has been written and before the invocation ends
+ * (settlement), whatever happened while writing.
  */
 export type CoreResult =
   | { kind: 'json'; status: number; headers: Record<string, string>; body: unknown; finalize?: () => Promise<void> }
@@ -11,8 +11,8 @@ export type CoreResult =
       kind: 'stream';
       status: 200;
       headers: Record<string, string>;
-      /** May throw a GatewayError mid-stream; the edge ends the stream with an OpenAI-style error event. */
-      chunks: AsyncIterable<ChatCompletionChunk>;
+      /** SSE text, event by event. A failure mid-stream is already rendered as the dialect's error event. */
+      events: AsyncIterable<string>;
       finalize?: () => Promise<void>;
     };
 
@@ -20,14 +20,8 @@ export type CoreResult =
 export interface RequestContext {
   requestId: string;
   sourceIp: string;
-  authorization?: string;
-  /** Aborted when the client disconnects. */
+  /** Aborted when the client disconnects (where the platform can tell). */
   signal: AbortSignal;
   /** Filled in with the routing story for the request's log line, when the edge keeps one. */
   trace?: RequestTrace;
-  /**
-   * Work to run after the response's last byte and before the invocation ends, whatever the response was
-   * (an error response has no `finalize`). Absent where the edge cannot wait: callers then do it inline.
-   */
-  defer?: (task: () => Promise<void>) => void;
 }

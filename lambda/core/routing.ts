@@ -8,10 +8,11 @@
 //   before any exist), quality = highest quality score, ties broken by cost. The winner's tier bounds the
 //   fallback list, so a request never falls back onto a model of another class (and price) than the
 //   objective chose. Models without a usable route (breaker open) go last, to be skipped.
-import { BadRequestError, NotFoundError } from '../openai/errors';
-import type { ChatRequest, RoutingMode } from '../openai/types';
-import { MODELS, findModel, type ModelSpec } from './catalog';
-import { estimatePromptTokens, hasImages } from './tokens';
+import { BadRequestError, NotFoundError } from '../wire/errors';
+import { quote } from '../wire/json';
+import { hasDocuments, hasImages, type CanonicalRequest, type RoutingMode } from './canonical/request';
+import type { Catalog, ModelSpec } from './catalog';
+import { estimatePromptTokens } from './tokens';
 
 export interface RoutingPlan {
   /** Models to try, best first. Routes within each model are tried before the next model. */
@@ -67,16 +68,28 @@ export function expectedLatencyMs(model: ModelSpec, inputs: RoutingInputs): numb
   return l.ttftMs + (1000 * expectedOutputTokens(model, inputs)) / Math.max(l.tokensPerSecond, 1e-6);
 }
 
+/** A feature a request needs that a model may lack, with the request field that asks for it. */
+interface Lack {
+  why: string;
+  param: string;
+}
+
+/** The first feature this request needs that `model` lacks (the context window aside), or undefined. */
+function lacking(model: ModelSpec, request: CanonicalRequest): Lack | undefined {
+  const c = model.capabilities;
+  if (request.tools?.length && !c.tools) return { why: 'no tool support', param: 'tools' };
+  if (!c.vision && hasImages(request)) return { why: 'no image input', param: 'messages' };
+  if (!c.documents && hasDocuments(request)) return { why: 'no document input', param: 'messages' };
+  if (request.output?.type === 'json_schema' && !c.jsonSchema) return { why: 'no way to enforce a JSON schema', param: 'response_format' };
+  if (request.output?.type === 'json' && !c.jsonObject) return { why: 'no JSON output', param: 'response_format' };
+  return undefined;
+}
+
 /** Why a model cannot serve this request, or undefined when it can. */
-export function incapability(model: ModelSpec, request: ChatRequest, promptTokens: number, inputs: RoutingInputs): string | undefined {
+export function incapability(model: ModelSpec, request: CanonicalRequest, promptTokens: number, inputs: RoutingInputs): string | undefined {
   if (inputs.maxTokens !== undefined && inputs.maxTokens > model.maxOutputTokens) return 'max output tokens too small';
   if (promptTokens + outputCap(model, inputs) > model.contextWindow) return 'context window too small';
-  if (request.tools?.length && !model.capabilities.tools) return 'no tool support';
-  if (hasImages(request) && !model.capabilities.vision) return 'no image input';
-  const format = request.response_format?.type;
-  if (format === 'json_schema' && !model.capabilities.jsonSchema) return 'no JSON schema output';
-  if (format === 'json_object' && !model.capabilities.jsonObject) return 'no JSON output';
-  return undefined;
+  return lacking(model, request)?.why;
 }
 
 /** Lower is better. */
@@ -89,22 +102,40 @@ function score(mode: RoutingMode, promptTokens: number, inputs: RoutingInputs): 
 
 const REASON: Record<RoutingMode, string> = { cost: 'cheapest', speed: 'fastest', quality: 'best quality' };
 
-export function planRoute(request: ChatRequest, inputs: RoutingInputs = {}): RoutingPlan {
+/** 404 model_not_found, in the words OpenAI uses. */
+export function modelNotFound(id: string): NotFoundError {
+  return new NotFoundError(`The model '${quote(id)}' does not exist or you do not have access to it.`, { param: 'model', code: 'model_not_found' });
+}
+
+/**
+ * An explicitly named model must be able to do what the request asks: a feature it lacks (tools, images,
+ * documents, a JSON schema it cannot enforce) or an output cap above its maximum is a 400 before any call.
+ */
+function checkExplicit(model: ModelSpec, request: CanonicalRequest): void {
+  const lack = lacking(model, request);
+  if (lack) {
+    throw new BadRequestError(`${model.id} cannot serve this request: it has ${lack.why}.`, { param: lack.param, code: 'model_incapable' });
+  }
+  if (request.maxOutputTokens !== undefined && request.maxOutputTokens > model.maxOutputTokens) {
+    throw new BadRequestError(`'max_tokens' is ${request.maxOutputTokens}, but ${model.id} supports at most ${model.maxOutputTokens} output tokens.`, {
+      param: 'max_tokens',
+      code: 'invalid_value',
+    });
+  }
+}
+
+export function planRoute(request: CanonicalRequest, catalog: Catalog, inputs: RoutingInputs = {}): RoutingPlan {
   const promptTokens = estimatePromptTokens(request);
-  inputs = { ...inputs, maxTokens: inputs.maxTokens ?? request.max_tokens };
-  if (request.model !== 'auto') {
-    const model = findModel(request.model);
-    if (!model) {
-      throw new NotFoundError(`The model '${request.model}' does not exist or you do not have access to it.`, {
-        param: 'model',
-        code: 'model_not_found',
-      });
-    }
+  inputs = { ...inputs, maxTokens: inputs.maxTokens ?? request.maxOutputTokens };
+  if (request.model.toLowerCase() !== 'auto') {
+    const model = catalog.find(request.model);
+    if (!model) throw modelNotFound(request.model);
+    checkExplicit(model, request);
     return { models: [model], mode: 'explicit', reason: 'explicit: requested model', promptTokens, candidates: [model.id] };
   }
   const mode = request.routing ?? 'quality';
   const reasons = new Map<string, number>();
-  const capable = MODELS.filter((m) => {
+  const capable = catalog.models.filter((m) => {
     const why = incapability(m, request, promptTokens, inputs);
     if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
     return !why;

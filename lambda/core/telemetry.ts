@@ -20,6 +20,10 @@ export interface RequestReport {
   method: string;
   path: string;
   status: number;
+  /** How the exchange ended for the client: a client that left is not an error of the gateway. */
+  outcome: 'ok' | 'error' | 'client_closed';
+  /** The API the request came in through. */
+  dialect?: string;
   /** 'explicit' when a model was named; cost | speed | quality for model "auto". */
   mode?: string;
   requested?: string;
@@ -36,7 +40,7 @@ export interface RequestReport {
   /** Total gateway time, to the last byte. */
   latencyMs: number;
   ttftMs?: number;
-  error?: { type: string; code: string | null; message: string };
+  error?: { category: string; code: string | null; message: string };
   /** The client went away before the response was complete. */
   clientClosed?: boolean;
 }

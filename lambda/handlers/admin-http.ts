@@ -2,7 +2,7 @@
 // errorResult (the one place that renders errors), here through a middy onError middleware.
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { PayloadTooLargeError } from '../openai/errors';
+import { PayloadTooLargeError } from '../wire/errors';
 import type { CoreResult } from '../core/result';
 import { errorResult, type HttpRequest } from './http';
 

@@ -1,5 +1,5 @@
 // The /admin routes: which service serves which method and path. No logic beyond dispatch and parsing.
-import { MethodNotAllowedError, NotFoundError } from '../openai/errors';
+import { MethodNotAllowedError, NotFoundError } from '../wire/errors';
 import * as accounts from '../core/admin/account-service';
 import type { AdminContext } from '../core/admin/context';
 import * as keys from '../core/admin/key-service';

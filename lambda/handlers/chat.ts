@@ -1,10 +1,10 @@
-// The /v1 Lambda (function URL, RESPONSE_STREAM). Thin: parse the event, call the core, render the result.
+// The /v1 Lambda (function URL, RESPONSE_STREAM) for every dialect. Thin: parse the event, route it, write
+// the result, then the request's log line and the work due after the last byte.
 import type { LambdaFunctionURLEvent, StreamifyHandler } from 'aws-lambda';
 import type { GatewayDeps } from '../core/deps';
 import type { CoreResult } from '../core/result';
 import { stopwatch } from '../core/stopwatch';
 import { RequestTrace } from '../core/trace';
-import { toGatewayError, type GatewayError } from '../openai/errors';
 import { lazyDeps } from './deps';
 import { errorResult, fromFunctionUrlEvent, writeResult } from './http';
 import { serveV1 } from './v1';
@@ -13,9 +13,8 @@ export function createChatHandler(getDeps: () => Promise<GatewayDeps>): Streamif
   return awslambda.streamifyResponse<LambdaFunctionURLEvent>(async (event, responseStream, context) => {
     const elapsed = stopwatch();
     const req = fromFunctionUrlEvent(event, context.awsRequestId);
-    // The request's log line: routing and attempts from the core, status and failure from here.
+    // The request's log line: routing and attempts from the core, status from here.
     const trace = new RequestTrace();
-    let failure: GatewayError | undefined;
     // A client that goes away closes the response stream before it finished: abort the upstream call.
     const disconnect = new AbortController();
     responseStream.on('close', () => {
@@ -26,28 +25,15 @@ export function createChatHandler(getDeps: () => Promise<GatewayDeps>): Streamif
     responseStream.once('finish', () => (lastByteMs = elapsed()));
     let result: CoreResult;
     let deps: GatewayDeps | undefined;
-    // Work the core asks to run after the response (settling an error response's usage and limits).
-    const deferred: Array<() => Promise<void>> = [];
     try {
       deps = await getDeps();
-      result = await serveV1(
-        req,
-        {
-          requestId: req.requestId,
-          sourceIp: req.sourceIp,
-          authorization: req.headers.authorization,
-          signal: disconnect.signal,
-          trace,
-          defer: (task) => deferred.push(task),
-        },
-        deps,
-      );
+      result = await serveV1(req, { requestId: req.requestId, sourceIp: req.sourceIp, signal: disconnect.signal, trace }, deps);
     } catch (err) {
-      failure = toGatewayError(err);
-      result = errorResult(failure);
+      // Only a failure to build the dependencies gets here: routes render their own errors.
+      result = errorResult(err);
     }
     try {
-      await writeResult(responseStream, result, { requestId: req.requestId, onStreamError: (err) => (failure = err) });
+      await writeResult(responseStream, result, req.requestId);
     } catch (err) {
       // A client that left mid-response is a normal end of the invocation, not a function error.
       if (!disconnect.signal.aborted) throw err;
@@ -55,20 +41,20 @@ export function createChatHandler(getDeps: () => Promise<GatewayDeps>): Streamif
       const latencyMs = lastByteMs ?? elapsed();
       // After the last byte: the last-used write (at most one per key per minute) ends inside this invocation.
       await deps?.auth.settle();
+      const clientClosed = disconnect.signal.aborted;
       deps?.telemetry?.request(
         trace.report({
           requestId: req.requestId,
           method: req.method,
           path: req.path,
-          status: result.status,
+          // A client that left is its own outcome (nginx's 499), whatever the answer would have been.
+          status: clientClosed ? 499 : result.status,
           latencyMs,
-          error: failure,
-          clientClosed: disconnect.signal.aborted,
+          clientClosed,
         }),
       );
       // Health counts and latency due for their shared write go out before the instance may freeze.
       await deps?.health?.settle();
-      await Promise.allSettled(deferred.map((task) => task()));
     }
   });
 }

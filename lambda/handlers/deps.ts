@@ -2,7 +2,7 @@
 import { loadConfig, providerInstances, type Config, type Env } from '../config';
 import { KeyAuthenticator } from '../core/auth';
 import { systemClock, type Clock } from '../core/clock';
-import { MODELS } from '../core/catalog';
+import { Catalog, SEED_MODELS } from '../core/catalog';
 import type { GatewayDeps } from '../core/deps';
 import { healthMonitor } from '../core/health/monitor';
 import { createProviders } from '../providers/registry';
@@ -33,10 +33,11 @@ export async function createDeps(config: Config = loadConfig(), clock: Clock = s
   const store = createStore(config);
   const providers = createProviders(providerInstances({ ...config.env, ...secret }, config.simulatorUrl));
   const telemetry = createTelemetry(config.telemetry);
+  const catalog = new Catalog(SEED_MODELS);
   const health = healthMonitor(config.health, {
     store: new DynamoHealthStore(createDocumentClient(config), config.tables.counters),
     clock,
-    models: MODELS,
+    models: catalog.models,
     configured: (provider) => providers.has(provider),
     onBreakerChange: (change) => telemetry.breaker(change),
   });
@@ -46,6 +47,7 @@ export async function createDeps(config: Config = loadConfig(), clock: Clock = s
     config,
     store,
     providers,
+    catalog,
     auth: new KeyAuthenticator(store.keys, clock, config.keyCacheMs),
     clock,
     health,

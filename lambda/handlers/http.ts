@@ -1,12 +1,11 @@
-// The HTTP edge shared by the handlers: event -> request, core result or error -> bytes. This is the one
-// place that renders errors and the one place that frames SSE.
+// The HTTP edge shared by the handlers: event -> request, result -> bytes. Dialects render their own
+// errors and frame their own SSE events; this writes what they made.
 import { pipeline } from 'node:stream/promises';
 import { Readable, type Writable } from 'node:stream';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { GatewayError, toGatewayError } from '../openai/errors';
-import { SSE_DONE, encodeSseData } from '../openai/sse';
-import type { ChatCompletionChunk } from '../openai/types';
+import { toGatewayError } from '../wire/errors';
 import type { CoreResult } from '../core/result';
+import { renderOpenAIError } from '../dialects/openai-error';
 
 export interface HttpRequest {
   method: string;
@@ -37,36 +36,18 @@ export function fromFunctionUrlEvent(event: LambdaFunctionURLEvent, requestId: s
   };
 }
 
-/** Renders any thrown value as OpenAI's error shape with the right status. */
+/** Renders any thrown value in OpenAI's error shape (the admin API's, and the default for /v1). */
 export function errorResult(err: unknown, extraHeaders: Record<string, string> = {}): CoreResult {
-  const error = toGatewayError(err);
-  return { kind: 'json', status: error.status, headers: { ...extraHeaders, ...error.headers }, body: error.toBody() };
-}
-
-/** Chunks to SSE text: one `data:` event per chunk, `[DONE]` at the end, an error event if the stream fails. */
-export async function* sseText(chunks: AsyncIterable<ChatCompletionChunk>, onError: (err: GatewayError) => void): AsyncGenerator<string> {
-  try {
-    for await (const chunk of chunks) yield encodeSseData(chunk);
-  } catch (err) {
-    const error = toGatewayError(err);
-    onError(error);
-    yield encodeSseData(error.toBody());
-    return;
-  }
-  yield SSE_DONE;
-}
-
-export interface WriteOptions {
-  requestId: string;
-  onStreamError?: (err: GatewayError) => void;
+  const e = renderOpenAIError(toGatewayError(err));
+  return { kind: 'json', status: e.status, headers: { ...extraHeaders, ...e.headers }, body: e.body };
 }
 
 /**
  * Writes a result through Lambda's response stream (the prelude with status and headers, then the body),
- * then runs `finalize` (settlement): after the last byte, before the invocation ends.
+ * then runs `finalize` (settlement): after the last byte, before the invocation ends, however writing went.
  */
-export async function writeResult(responseStream: Writable, result: CoreResult, options: WriteOptions): Promise<void> {
-  const base = { 'x-request-id': options.requestId };
+export async function writeResult(responseStream: Writable, result: CoreResult, requestId: string): Promise<void> {
+  const base = { 'x-request-id': requestId };
   const http = awslambda.HttpResponseStream.from(responseStream, {
     statusCode: result.status,
     headers:
@@ -75,10 +56,7 @@ export async function writeResult(responseStream: Writable, result: CoreResult, 
         : { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...base, ...result.headers },
   });
   try {
-    const body =
-      result.kind === 'json'
-        ? Readable.from([JSON.stringify(result.body)])
-        : Readable.from(sseText(result.chunks, options.onStreamError ?? (() => undefined)));
+    const body = result.kind === 'json' ? Readable.from([JSON.stringify(result.body)]) : Readable.from(result.events);
     await pipeline(body, http);
   } finally {
     await result.finalize?.();

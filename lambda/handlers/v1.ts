@@ -1,30 +1,51 @@
-// The /v1 routes: which core function serves which method and path. No logic beyond dispatch.
-import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../openai/errors';
-import { chatCompletion } from '../core/chat';
+// The /v1 routes: which dialect serves a method and path, and the edge rules every route shares (body
+// size, path encoding). Errors are rendered in the shape of the dialect whose path it is.
 import type { GatewayDeps } from '../core/deps';
-import { withRateLimitHeaders } from '../core/meter';
-import { getModel, listModels } from '../core/models';
 import type { CoreResult, RequestContext } from '../core/result';
+import { DEFAULT_DIALECT, routeFor } from '../dialects/registry';
+import { BadRequestError, InternalServerError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, toGatewayError, type GatewayError } from '../wire/errors';
+import { quote } from '../wire/json';
 import type { HttpRequest } from './http';
 
-const json = (body: unknown): CoreResult => ({ kind: 'json', status: 200, headers: {}, body });
+/** A fault of the gateway's own (a bug): its stack goes to the log, never to the client. */
+function logServerFault(error: GatewayError): void {
+  if (!(error instanceof InternalServerError)) return;
+  const cause = error.cause instanceof Error ? error.cause : undefined;
+  console.error(JSON.stringify({ level: 'error', message: 'unexpected failure', error: cause ? `${cause.name}: ${cause.message}` : 'unknown', stack: cause?.stack?.split('\n').slice(0, 8).join(' | ') }));
+}
+
+/** A percent-decoded path segment, or undefined when the escapes are not valid UTF-8 percent-encoding. */
+export function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
 
 export async function serveV1(req: HttpRequest, ctx: RequestContext, deps: GatewayDeps): Promise<CoreResult> {
   const path = req.path.replace(/\/+$/, '');
-  if (path === '/v1/chat/completions') {
-    if (req.method !== 'POST') throw new MethodNotAllowedError(`Method ${req.method} is not allowed on ${path}; use POST.`);
+  const match = routeFor(req.method, path);
+  const dialect = match?.dialect ?? DEFAULT_DIALECT;
+  try {
+    if (!match) throw new NotFoundError(`Unknown request URL: ${req.method} ${quote(req.path)}.`, { code: 'unknown_url' });
+    if (!match.endpoint) {
+      const allowed = match.allowed.join(', ');
+      throw new MethodNotAllowedError(`Method ${quote(req.method, 16)} is not allowed on ${quote(path)}; use ${allowed}.`, { headers: { allow: allowed } });
+    }
     if (req.body !== undefined && Buffer.byteLength(req.body) > deps.config.maxBodyBytes) {
       throw new PayloadTooLargeError(`The request body exceeds the limit of ${deps.config.maxBodyBytes} bytes.`, { code: 'request_too_large' });
     }
-    return chatCompletion(req.body, ctx, deps);
+    const params = match.params.map(decodeSegment);
+    if (params.some((p) => p === undefined)) {
+      throw new BadRequestError(`The path ${quote(req.path)} has a malformed percent-escape.`, { code: 'invalid_path' });
+    }
+    return await match.endpoint.serve(req, params as string[], ctx, deps);
+  } catch (err) {
+    const error = toGatewayError(err);
+    ctx.trace?.failed(error);
+    if (error.status >= 500) logServerFault(error);
+    const e = dialect.renderError(error);
+    return { kind: 'json', status: e.status, headers: e.headers, body: e.body };
   }
-  if (path === '/v1/models' || path.startsWith('/v1/models/')) {
-    if (req.method !== 'GET') throw new MethodNotAllowedError(`Method ${req.method} is not allowed on ${path}; use GET.`);
-    const auth = await deps.auth.authenticate(ctx.authorization, ctx.sourceIp);
-    // Listing models is not counted, but the answer carries the key's rate-limit headers like every /v1 answer.
-    return withRateLimitHeaders(deps, auth, ctx, async () =>
-      json(path === '/v1/models' ? listModels() : getModel(decodeURIComponent(path.slice('/v1/models/'.length)))),
-    );
-  }
-  throw new NotFoundError(`Unknown request URL: ${req.method} ${req.path}.`, { code: 'unknown_url' });
 }

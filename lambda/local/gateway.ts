@@ -8,7 +8,7 @@ import { PROVIDER_INSTANCES, loadConfig, providerInstances, type Env } from '../
 import { createAccount, issueKey } from '../core/accounts';
 import { systemClock, type Clock } from '../core/clock';
 import type { GatewayDeps } from '../core/deps';
-import { settlementsDone } from '../core/meter';
+import { settlementsDone } from '../core/lifecycle';
 import { hashApiKey } from '../core/keys';
 import type { KeyStore } from '../core/records';
 import { ensureTables } from '../store/bootstrap';

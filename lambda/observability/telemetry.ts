@@ -49,7 +49,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   return {
     request(report: RequestReport): void {
       const line = { ...report, attempts: report.attempts.map((a) => ({ ...a })) };
-      if (report.status >= 500) logger.error('request', line);
+      // A client that left is logged as what it is, not as a failure of the gateway.
+      if (report.status >= 500 && report.outcome !== 'client_closed') logger.error('request', line);
       else logger.info('request', line);
       if (!metrics) return;
       routeMetrics(metrics, report);

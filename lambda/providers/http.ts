@@ -1,4 +1,5 @@
-import { UpstreamError } from '../openai/errors';
+import { UpstreamError } from '../wire/errors';
+import { quote } from '../wire/json';
 
 /**
  * Shared HTTP plumbing for the adapters that speak HTTP+JSON: one POST, with upstream failures mapped to
@@ -34,10 +35,10 @@ export async function postJson(options: PostOptions): Promise<Response> {
     } catch {
       detail = undefined;
     }
-    throw new UpstreamError(
-      `${options.provider} returned ${response.status}${detail ? `: ${detail}` : ''}`,
-      response.status,
-    );
+    const param = detail && response.status === 400 ? paramOf(detail) : undefined;
+    throw new UpstreamError(`${options.provider} returned ${response.status}${detail ? `: ${quote(detail, 300)}` : ''}`, response.status, {
+      ...(param ? { param } : {}),
+    });
   }
   return response;
 }
@@ -77,7 +78,23 @@ export function failure(err: unknown, signal: AbortSignal, provider: string): un
   return new UpstreamError(`${provider} could not be reached`, 'connection', { cause: err });
 }
 
-/** Thrown when a stream ends before the provider said it was finished. */
-export function streamCut(provider: string): UpstreamError {
-  return new UpstreamError(`${provider} ended the stream early`, 'stream');
+/**
+ * The request field an upstream's 400 message names, in the gateway's own field names: providers lead
+ * their messages with the path they reject ("messages.0.content: ...", "max_tokens: ...",
+ * "* GenerateContentRequest.contents: ..."). Only top-level fields are named, since the gateway's
+ * translation may merge or reorder messages.
+ */
+const PARAM_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  [/\b(messages|contents|input)\b/i, 'messages'],
+  [/\b(tools|function_declarations|functionDeclarations|toolConfig)\b/i, 'tools'],
+  [/\btool_choice\b/i, 'tool_choice'],
+  [/\b(max_tokens|max_output_tokens|maxOutputTokens|maxTokens)\b/i, 'max_tokens'],
+  [/\btemperature\b/i, 'temperature'],
+  [/\b(top_p|topP)\b/i, 'top_p'],
+  [/\b(stop_sequences|stopSequences|stop)\b/i, 'stop'],
+  [/\b(response_format|responseSchema|response_schema|text\.format)\b/i, 'response_format'],
+];
+
+export function paramOf(message: string): string | undefined {
+  return PARAM_PATTERNS.find(([pattern]) => pattern.test(message))?.[1];
 }

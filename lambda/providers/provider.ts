@@ -1,14 +1,15 @@
-import type { ChatRequest, CompletionResult, StreamPiece } from '../openai/types';
+import type { CanonicalRequest } from '../core/canonical/request';
+import type { CanonicalResult, StreamPart } from '../core/canonical/result';
+import type { ProviderKind } from './registry';
 
-/** The wire protocols the gateway speaks upstream. Each has one adapter module under providers/. */
-export type ProviderKind = 'openai' | 'anthropic' | 'google' | 'bedrock';
+export type { ProviderKind } from './registry';
 
 /**
- * One upstream endpoint the gateway can call: a protocol plus where and how to reach it.
- * Several instances may share a kind (OpenAI itself, DeepSeek, Mistral and Groq all speak `openai`).
+ * One upstream endpoint the gateway can call: a wire protocol (kind) plus where and how to reach it.
+ * Several instances may share a kind (DeepSeek, Mistral and Groq all speak `openai-chat`).
  */
 export interface ProviderInstance {
-  /** The name routes refer to ("anthropic", "deepseek", ...). */
+  /** The name catalog routes refer to ("anthropic", "deepseek", ...). */
   name: string;
   kind: ProviderKind;
   /** Base URL (for bedrock: the endpoint override, empty for AWS's own). */
@@ -18,29 +19,36 @@ export interface ProviderInstance {
   region?: string;
   /** True when real credentials are configured; false when the local simulator answers instead. */
   live: boolean;
+  /** The host enforces a JSON schema itself (response_format json_schema); otherwise a forced tool call does. */
+  nativeJsonSchema?: boolean;
 }
 
 /** Everything an adapter needs for one upstream call. */
 export interface UpstreamCall {
-  request: ChatRequest;
+  request: CanonicalRequest;
   /** The provider's own id for the model. */
   upstreamModel: string;
-  /** The output token cap, already resolved against the model and the plan. */
+  /** The output cap, already resolved against the model and the plan. */
   maxTokens: number;
+  /** What the catalog says about the model that matters on the wire. */
+  model: { reasoning: boolean };
   /** Aborted when the client goes away or a gateway time limit passes. */
   signal: AbortSignal;
 }
 
 /**
- * The one interface every adapter implements. Adapters translate OpenAI's request into their wire format
- * and the answer back into envelope-free OpenAI pieces; they throw UpstreamError for every failure,
- * marked retryable or not. Streams always ask the upstream for usage, so the last piece carries it.
+ * The one interface every adapter implements: canonical request -> the provider's wire format -> canonical
+ * result or stream parts, and nothing else. Adapters throw UpstreamError for every failure, marked
+ * retryable or not; streams keep the part invariants of core/canonical/result.ts and always end with a
+ * `finish` part carrying the provider's usage report.
  */
 export interface Provider {
   readonly name: string;
   readonly kind: ProviderKind;
-  complete(call: UpstreamCall): Promise<CompletionResult>;
-  stream(call: UpstreamCall): AsyncIterable<StreamPiece>;
+  complete(call: UpstreamCall): Promise<CanonicalResult>;
+  stream(call: UpstreamCall): AsyncIterable<StreamPart>;
+  /** The provider's own count of the request's input tokens, where its API has a counting endpoint. */
+  countTokens?(call: UpstreamCall): Promise<number>;
 }
 
 export type ProviderFactory = (instance: ProviderInstance) => Provider;

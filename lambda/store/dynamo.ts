@@ -8,6 +8,7 @@ import { DynamoHttp } from './dynamo-http';
 import { DynamoKeyStore } from './key-store';
 import { DynamoLimitStore } from './limit-store';
 import { RequestCounter, countRequests } from './request-counter';
+import { DynamoResponseStore } from './response-store';
 import { DynamoUsageStore } from './usage-store';
 
 export interface ClientOptions {
@@ -55,6 +56,7 @@ export function createStore(config: Pick<Config, 'dynamoEndpoint' | 'region' | '
     audit: new DynamoAuditLog(doc, config.tables.keys),
     limits: new DynamoLimitStore(counted, writes, config.tables.counters, requests),
     usage: new DynamoUsageStore(counted, writes, config.tables.usage, requests),
+    responses: new DynamoResponseStore(doc, config.tables.responses),
     requests,
   };
 }

@@ -5,7 +5,7 @@
 
 export interface TableDefinition {
   /** Logical id, used for the CDK construct id and the default table name (`op-<id>`). */
-  id: 'keys' | 'counters' | 'usage';
+  id: 'keys' | 'counters' | 'usage' | 'responses';
   /** What the table holds; ends up in the stack's documentation. */
   purpose: string;
   ttlAttribute?: string;
@@ -37,6 +37,13 @@ export const TABLES: readonly TableDefinition[] = [
     id: 'usage',
     purpose: 'per-request usage records and per-day aggregates',
     durable: true,
+    ttlAttribute: TTL_ATTRIBUTE,
+    indexes: [],
+  },
+  {
+    id: 'responses',
+    purpose: 'stored Responses API responses (store: true) for previous_response_id, kept OP_RESPONSES_RETENTION_DAYS',
+    durable: false,
     ttlAttribute: TTL_ATTRIBUTE,
     indexes: [],
   },

@@ -28,7 +28,7 @@ const recordSk = (r: Pick<UsageRecord, 'startedAt' | 'requestId'>) => `REQ#${r.s
 const DAY_PREFIX = 'AGG#DAY#';
 const KEY_DAY_PREFIX = 'AGG#KEY-DAY#';
 /** Attribute code of each total; an aggregate attribute is "<code>#<model>". */
-const CODES: Readonly<Record<keyof UsageTotals, string>> = { requests: 'n', promptTokens: 'p', completionTokens: 'c', totalTokens: 't', costNanoUsd: 'usd' };
+const CODES: Readonly<Record<keyof UsageTotals, string>> = { requests: 'n', promptTokens: 'p', completionTokens: 'c', totalTokens: 't', cacheReadTokens: 'k', costNanoUsd: 'usd' };
 const TOTALS = Object.keys(CODES) as Array<keyof UsageTotals>;
 const TOTAL_OF_CODE = new Map(TOTALS.map((total) => [CODES[total], total]));
 /** The dimensions each aggregate item serves: when its update fails, the record is missing from these. */

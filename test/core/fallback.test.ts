@@ -1,9 +1,10 @@
 // The fallback loop with fake providers: order, what falls back and what does not, the bounds (attempts,
 // time), breaker skips that cost no attempt, last-resort probes, and what the observer hears.
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../lambda/openai/errors';
-import type { CompletionResult, StreamPiece } from '../../lambda/openai/types';
-import { findModel, type ModelSpec } from '../../lambda/core/catalog';
+import type { CanonicalResult, StreamPart } from '../../lambda/core/canonical/result';
+import { usage } from '../../lambda/core/canonical/usage';
+import { UpstreamError } from '../../lambda/wire/errors';
+import { Catalog, SEED_MODELS, type ModelSpec } from '../../lambda/core/catalog';
 import {
   FallbackExhausted,
   completeWithFallback,
@@ -15,13 +16,9 @@ import {
 } from '../../lambda/core/fallback';
 import type { Provider } from '../../lambda/providers/provider';
 
-const RESULT: CompletionResult = {
-  message: { role: 'assistant', content: 'hi', refusal: null },
-  finishReason: 'stop',
-  usage: { prompt_tokens: 1, completion_tokens: 3, total_tokens: 4 },
-};
+const RESULT: CanonicalResult = { content: [{ type: 'text', text: 'hi' }], reason: 'stop', usage: usage({ inputTokens: 1, outputTokens: 3 }) };
 
-type Behaviour = 'ok' | number | 'hang' | 'cut';
+type Behaviour = 'ok' | number | 'hang' | 'cut' | 'garbage';
 
 /** A provider that answers each call by the next behaviour in its script (the last one repeats). */
 function fake(name: string, script: Behaviour[]): Provider & { calls: number } {
@@ -30,35 +27,40 @@ function fake(name: string, script: Behaviour[]): Provider & { calls: number } {
     new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
   const p = {
     name,
-    kind: 'openai' as const,
+    kind: 'openai-chat' as const,
     calls: 0,
     async complete(call: { signal: AbortSignal }) {
       const b = next();
       if (b === 'hang') return hang(call.signal);
       if (typeof b === 'number') throw new UpstreamError(`${name} returned ${b}`, b);
+      // An adapter tripping over an answer of an unexpected shape.
+      if (b === 'garbage') throw new TypeError("Cannot read properties of undefined (reading 'content')");
       return RESULT;
     },
-    async *stream(call: { signal: AbortSignal }): AsyncGenerator<StreamPiece> {
+    async *stream(call: { signal: AbortSignal }): AsyncGenerator<StreamPart> {
       const b = next();
       if (b === 'hang') await hang(call.signal);
       if (typeof b === 'number') throw new UpstreamError(`${name} returned ${b}`, b);
-      yield { delta: { content: 'a' } };
-      yield { delta: { content: 'b' } };
-      if (b === 'cut') throw new UpstreamError(`${name} ended the stream early`, 'stream');
-      yield { finishReason: 'stop' };
-      yield { usage: RESULT.usage };
+      if (b === 'garbage') throw new TypeError('not iterable');
+      yield { type: 'text-start', index: 0 };
+      yield { type: 'text-delta', index: 0, text: 'a' };
+      yield { type: 'text-delta', index: 0, text: 'b' };
+      if (b === 'cut') return;
+      yield { type: 'text-end', index: 0 };
+      yield { type: 'finish', reason: 'stop', usage: RESULT.usage };
     },
   };
   return p as Provider & { calls: number };
 }
 
-const sonnet = findModel('claude-sonnet-4') as ModelSpec;
-const haiku = findModel('claude-haiku-4.5') as ModelSpec;
+const catalog = new Catalog(SEED_MODELS);
+const sonnet = catalog.find('claude-sonnet-4') as ModelSpec;
+const haiku = catalog.find('claude-haiku-4.5') as ModelSpec;
 
 function context(targets: Array<[ModelSpec, number, Provider]>, patch: Partial<FallbackContext> = {}): FallbackContext {
   return {
     targets: targets.map(([model, i, provider]) => ({ model, route: model.routes[i] as Target['route'], provider })),
-    call: (target, signal) => ({ request: { model: target.model.id, messages: [], stream: false, include_usage: false }, upstreamModel: target.route.upstreamModel, maxTokens: 10, signal }),
+    call: (target, signal) => ({ request: { model: target.model.id, messages: [], stream: false, sampling: {} }, upstreamModel: target.route.upstreamModel, maxTokens: 10, model: { reasoning: false }, signal }),
     signal: new AbortController().signal,
     limits: { ttftTimeoutMs: 1_000, attemptTimeoutMs: 1_000, totalTimeoutMs: 5_000, maxAttempts: 4 },
     ...patch,
@@ -135,6 +137,21 @@ describe('completeWithFallback', () => {
     expect(heard[1]?.[1].completionTokens).toBe(3);
   });
 
+  it('falls back from an adapter that cannot read its answer (a TypeError), as from any upstream failure', async () => {
+    const won = await completeWithFallback(context([[sonnet, 0, fake('anthropic', ['garbage'])], [sonnet, 1, fake('bedrock', ['ok'])]]));
+    expect(outcomes(won.attempts)).toEqual(['anthropic=502', 'bedrock=ok']);
+  });
+
+  it('falls back from an answer the acceptance check rejects (structured output that breaks its schema)', async () => {
+    let checks = 0;
+    const won = await completeWithFallback(context([[sonnet, 0, fake('anthropic', ['ok'])], [sonnet, 1, fake('bedrock', ['ok'])]]), (_, target) => {
+      checks++;
+      if (target.route.provider === 'anthropic') throw new UpstreamError('anthropic answered outside the requested format', 'schema');
+    });
+    expect(outcomes(won.attempts)).toEqual(['anthropic=schema', 'bedrock=ok']);
+    expect(checks).toBe(2);
+  });
+
   it('answers 503 when every route is held open', async () => {
     const err = await completeWithFallback(context([[sonnet, 0, fake('anthropic', ['ok'])]], { observer: { admit: () => 'skip' } })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FallbackExhausted);
@@ -143,6 +160,23 @@ describe('completeWithFallback', () => {
 });
 
 describe('streamWithFallback', () => {
+  it('wins on the first token, with the parts before it kept', async () => {
+    const won = await streamWithFallback(context([[sonnet, 0, fake('anthropic', [503])], [sonnet, 1, fake('bedrock', ['ok'])]]));
+    expect(won.value.first).toEqual([{ type: 'text-start', index: 0 }, { type: 'text-delta', index: 0, text: 'a' }]);
+    expect(outcomes(won.attempts)).toEqual(['anthropic=503', 'bedrock=ok']);
+  });
+
+  it('falls back from a stream that breaks the part order or throws a TypeError before its first token', async () => {
+    const broken: Provider = {
+      ...fake('anthropic', ['ok']),
+      async *stream() {
+        yield { type: 'text-delta', index: 7, text: 'orphan' } as StreamPart;
+      },
+    };
+    const won = await streamWithFallback(context([[sonnet, 0, broken], [sonnet, 1, fake('bedrock', ['garbage'])], [haiku, 0, fake('x', ['ok'])]]));
+    expect(outcomes(won.attempts)).toEqual(['anthropic=stream', 'bedrock=stream', 'anthropic=ok']);
+  });
+
   it('falls back when no first token arrives in time', async () => {
     const won = await streamWithFallback(
       context([[sonnet, 0, fake('anthropic', ['hang'])], [sonnet, 1, fake('bedrock', ['ok'])]], {
@@ -157,15 +191,15 @@ describe('streamWithFallback', () => {
     const heard: AttemptReport[] = [];
     const b = fake('bedrock', ['ok']);
     const won = await streamWithFallback(context([[sonnet, 0, fake('anthropic', ['cut'])], [sonnet, 1, b]], { observer: { onResult: (_, r) => heard.push(r) } }));
-    const pieces: StreamPiece[] = [won.value.first];
+    const parts: StreamPart[] = [...won.value.first];
     const err = await (async () => {
       for (;;) {
         const next = await won.value.rest.next();
         if (next.done) return undefined;
-        pieces.push(next.value);
+        parts.push(next.value);
       }
     })().catch((e: unknown) => e);
-    expect(pieces.map((p) => p.delta?.content)).toEqual(['a', 'b']);
+    expect(parts.flatMap((p) => (p.type === 'text-delta' ? [p.text] : []))).toEqual(['a', 'b']);
     expect((err as UpstreamError).upstream).toBe('stream');
     expect(b.calls).toBe(0);
     expect(heard).toHaveLength(1);

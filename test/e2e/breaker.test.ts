@@ -37,7 +37,7 @@ async function failing(model: string) {
   return { status: (err as InstanceType<typeof OpenAI.APIError>).status, attempts: (err as InstanceType<typeof OpenAI.APIError>).headers?.get('x-op-attempts') };
 }
 
-const sonnet = { anthropic: { provider: 'anthropic', upstreamModel: 'claude-sonnet-4-20250514' } };
+const sonnet = { anthropic: { provider: 'anthropic' as const, upstreamModel: 'claude-sonnet-4-20250514' } };
 
 async function openAnthropic() {
   sim().configure('anthropic', { fault: { kind: 'status', status: 503 } });

@@ -3,7 +3,7 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Env } from '../../lambda/config';
-import { settlementsDone } from '../../lambda/core/meter';
+import { settlementsDone } from '../../lambda/core/lifecycle';
 import { startDynalite, type LocalDynamo } from '../../lambda/local/dynalite';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';

@@ -2,7 +2,7 @@
 // store), and the gateway with limits switched off (OP_LIMITS=off: no counters, no leases, usage still
 // metered).
 import { afterEach, describe, expect, it } from 'vitest';
-import { settlementsDone } from '../../lambda/core/meter';
+import { settlementsDone } from '../../lambda/core/lifecycle';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { clientFor, counters, limitedKey, recordsOf } from '../helpers/limits';
 

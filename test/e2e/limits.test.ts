@@ -4,7 +4,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lambda/core/clock';
-import { settlementsDone } from '../../lambda/core/meter';
+import { settlementsDone } from '../../lambda/core/lifecycle';
 import type { Limits } from '../../lambda/core/plans';
 import type { Plan } from '../../lambda/core/records';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -163,7 +163,7 @@ describe('admission', () => {
   it('sends the plan maximum upstream when max_tokens is absent, and 400s a larger one naming the limit', async () => {
     const { client } = await keyWith({}, 'free');
     await client.chat.completions.create(ask());
-    expect((t.gw.simulator?.stats('openai').lastBody as { max_completion_tokens?: number }).max_completion_tokens).toBe(4_096);
+    expect((t.gw.simulator?.stats('openai').lastBody as { max_output_tokens?: number }).max_output_tokens).toBe(4_096);
     const err = await refusal(client.chat.completions.create({ ...ask(), max_tokens: 5_000 }));
     expect(err.status).toBe(400);
     expect(err.param).toBe('max_tokens');

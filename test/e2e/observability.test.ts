@@ -82,7 +82,7 @@ describe('request log line and route metrics', () => {
     t.gw.simulator?.configure('openai', { fault: { kind: 'status', status: 503, times: 1 } });
     const err = await t.client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     const line = await logOf((err as InstanceType<typeof OpenAI.APIError>).headers?.get('x-request-id') ?? null);
-    expect(line).toMatchObject({ level: 'ERROR', status: 503, error: { type: 'service_unavailable', code: 'all_routes_failed' }, fallbacks: 0 });
+    expect(line).toMatchObject({ level: 'ERROR', status: 503, error: { category: 'unavailable', code: 'all_routes_failed' }, fallbacks: 0 });
   });
 
   it('a client that leaves mid-stream is logged as such, aborts the upstream, and does not count against the route', async () => {

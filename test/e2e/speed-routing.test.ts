@@ -3,7 +3,8 @@
 // its stale measurement is re-measured. The gateway's clock is the test's, so "stale" takes no waiting.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findModel, type ModelSpec } from '../../lambda/core/catalog';
+import { findModel } from '../helpers/catalog';
+import { type ModelSpec } from '../../lambda/core/catalog';
 import { ManualClock } from '../../lambda/core/clock';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 

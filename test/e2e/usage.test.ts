@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../bin/admin/main';
 import { issueKey } from '../../lambda/core/accounts';
 import { ManualClock } from '../../lambda/core/clock';
-import { settlementsDone } from '../../lambda/core/meter';
+import { settlementsDone } from '../../lambda/core/lifecycle';
 import type { UsageRecord } from '../../lambda/core/usage/record';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { clientFor, counters, limitedKey, recordsOf, sum } from '../helpers/limits';

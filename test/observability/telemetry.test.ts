@@ -23,6 +23,7 @@ const report: RequestReport = {
   method: 'POST',
   path: '/v1/chat/completions',
   status: 200,
+  outcome: 'ok',
   mode: 'quality',
   requested: 'auto',
   reason: 'quality: best quality of 16 capable',

@@ -2,13 +2,14 @@
 // changes are compare-and-set on the version, and two monitors on one table agree on the breaker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lambda/config';
-import { MODELS, findModel, type ModelSpec } from '../../lambda/core/catalog';
+import { MODELS, findModel } from '../helpers/catalog';
+import { type ModelSpec } from '../../lambda/core/catalog';
 import { ManualClock } from '../../lambda/core/clock';
 import type { Target } from '../../lambda/core/fallback';
 import { CLOSED, DEFAULT_POLICY, claimed, opened, windowOf } from '../../lambda/core/health/breaker';
 import { HealthMonitor } from '../../lambda/core/health/monitor';
 import type { HealthCounts } from '../../lambda/core/health/store';
-import { UpstreamError } from '../../lambda/openai/errors';
+import { UpstreamError } from '../../lambda/wire/errors';
 import type { Provider } from '../../lambda/providers/provider';
 import { startDynalite, type LocalDynamo } from '../../lambda/local/dynalite';
 import { ensureTables } from '../../lambda/store/bootstrap';

@@ -14,14 +14,19 @@ function record(accountId: string, keyId: string, over: Partial<UsageRecord> = {
     requestId: `req-${seq++}`,
     keyId,
     accountId,
+    dialect: 'openai-chat',
     requestedModel: 'auto',
     modelUsed: 'gpt-4.1',
     provider: 'openai',
     routingMode: 'cost',
+    fallbacks: 0,
     stream: false,
     promptTokens: 10,
     completionTokens: 20,
     totalTokens: 30,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
     usageSource: 'upstream',
     costNanoUsd: 180_000,
     costUsd: 0.00018,
@@ -43,7 +48,7 @@ describe('usage ledger', () => {
     expect(await writeUsage(db.store.usage, r, FAR, 'writer-b')).toBe('duplicate');
     expect(await db.store.usage.records(accountId, '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z')).toEqual([r]);
     const [day] = await db.store.usage.aggregates(accountId, 'account', '2026-01-15', '2026-01-15');
-    expect(day?.totals).toEqual({ requests: 1, promptTokens: 10, completionTokens: 20, totalTokens: 30, costNanoUsd: 180_000 });
+    expect(day?.totals).toEqual({ requests: 1, cacheReadTokens: 0, promptTokens: 10, completionTokens: 20, totalTokens: 30, costNanoUsd: 180_000 });
   });
 
   it('recognises its own earlier write when an answer was lost, so it still aggregates', async () => {
@@ -88,7 +93,7 @@ describe('usage ledger', () => {
     const failed = record(accountId, keyId, { modelUsed: null, provider: null, promptTokens: 0, completionTokens: 0, totalTokens: 0, costNanoUsd: 0, status: 'upstream_error' });
     for (const r of [record(accountId, keyId), failed]) await writeUsage(db.store.usage, r, FAR, 'w');
     const [day] = await db.store.usage.aggregates(accountId, 'account', '2026-01-15', '2026-01-15');
-    expect(day?.totals).toEqual({ requests: 2, promptTokens: 10, completionTokens: 20, totalTokens: 30, costNanoUsd: 180_000 });
+    expect(day?.totals).toEqual({ requests: 2, cacheReadTokens: 0, promptTokens: 10, completionTokens: 20, totalTokens: 30, costNanoUsd: 180_000 });
     const models = await db.store.usage.aggregates(accountId, 'model', '2026-01-15', '2026-01-15');
     expect(models.map((m) => [m.model, m.totals.requests])).toEqual([
       ['(none)', 1],

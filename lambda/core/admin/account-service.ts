@@ -1,5 +1,5 @@
 // Accounts through the admin API: create, list, show, change name, plan and custom limits, delete.
-import { BadRequestError } from '../../openai/errors';
+import { BadRequestError } from '../../wire/errors';
 import type { Clock } from '../clock';
 import { newAccountId } from '../ids';
 import { PLANS } from '../plans';

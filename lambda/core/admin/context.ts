@@ -1,5 +1,5 @@
 // What every admin operation receives: the store, the time, and who is asking.
-import { NotFoundError } from '../../openai/errors';
+import { NotFoundError } from '../../wire/errors';
 import type { Clock } from '../clock';
 import type { AccountRecord, AuditEntry, KeyRecord, Store } from '../records';
 

@@ -1,6 +1,6 @@
 // Field readers for admin request bodies. Every rejection is a 400 whose `param` names the field, and a
 // body is read completely before anything is written, so a rejected request changes nothing.
-import { BadRequestError } from '../../openai/errors';
+import { BadRequestError } from '../../wire/errors';
 
 export type Json = Record<string, unknown>;
 

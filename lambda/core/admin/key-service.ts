@@ -1,6 +1,6 @@
 // API keys through the admin API: issue, list, change, rotate, revoke. Keys are never deleted: a revoked
 // key stays listed (with its hint and dates) so the history of who held what remains readable.
-import { ConflictError } from '../../openai/errors';
+import { ConflictError } from '../../wire/errors';
 import { newKey } from '../accounts';
 import type { KeyRecord } from '../records';
 import { audit, requireAccount, requireKey, wireFields, type AdminContext } from './context';

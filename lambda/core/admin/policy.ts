@@ -1,6 +1,6 @@
 // Plan rules for keys: how many may be live, who may carry an IP allowlist, and what rotation does to the
 // key it replaces. Pure functions of records and the time, so they are tested without a store.
-import { PermissionDeniedError } from '../../openai/errors';
+import { PermissionDeniedError } from '../../wire/errors';
 import { PLANS } from '../plans';
 import type { AccountRecord, KeyRecord } from '../records';
 import { keyState } from './views';

@@ -1,18 +1,24 @@
-// What one request used, from what the meter observed. The upstream's own usage report is used whenever it
-// arrived, so the record holds exactly what the response carried. Without one (a stream cut or abandoned
-// before the provider's final usage event), the record holds an estimate and says so: the admission
-// estimate of the prompt plus one token per content piece that reached the client.
-import type { ChatRequest, RoutingMode, Usage } from '../../openai/types';
-import type { ModelSpec } from '../catalog';
-import { costNanoUsd, type UsageRecord, type UsageStatus } from './record';
+// What one request used, from what the lifecycle observed. The upstream's own usage report is used
+// whenever it arrived, so the record holds exactly what the response carried. Without one (a stream cut or
+// abandoned before the provider's final usage report), the record holds an estimate and says so: the
+// admission estimate of the prompt plus one token per content piece that reached the client.
+import type { DialectId } from '../../dialects/registry';
+import type { RoutingMode } from '../canonical/request';
+import { totalTokens, usage as usageOf, type Usage } from '../canonical/usage';
+import { costNanoUsd, type ModelSpec } from '../catalog';
+import type { UsageRecord, UsageStatus } from './record';
 
 export interface Observed {
   requestId: string;
   completionId?: string;
   keyId: string;
   accountId: string;
-  request: ChatRequest;
+  dialect: DialectId;
+  requestedModel: string;
+  stream: boolean;
   routingMode: RoutingMode | 'explicit';
+  routingReason?: string;
+  fallbacks: number;
   /** The model and provider that served, if any did. */
   served?: { model: ModelSpec; provider: string };
   usage?: Usage;
@@ -26,37 +32,38 @@ export interface Observed {
   errorCode?: string;
 }
 
-export function buildRecord(o: Observed): UsageRecord {
+/** The usage to meter: the provider's report, or the estimate, or nothing when no provider was reached. */
+export function meteredUsage(o: Pick<Observed, 'usage' | 'status' | 'promptEstimate' | 'pieces'>): { usage: Usage; source: UsageRecord['usageSource'] } {
+  if (o.usage) return { usage: o.usage, source: 'upstream' };
   // Statuses where a provider accepted the call and may have generated something.
   const reached = o.status === 'ok' || o.status === 'stream_error' || o.status === 'client_disconnected';
-  let promptTokens = 0;
-  let completionTokens = 0;
-  let totalTokens = 0;
-  let usageSource: UsageRecord['usageSource'] = 'none';
-  if (o.usage) {
-    ({ prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: totalTokens } = o.usage);
-    usageSource = 'upstream';
-  } else if (reached) {
-    promptTokens = o.promptEstimate;
-    completionTokens = o.pieces;
-    totalTokens = promptTokens + completionTokens;
-    usageSource = 'estimated';
-  }
-  const cost = costNanoUsd(o.served?.model, promptTokens, completionTokens);
+  if (!reached) return { usage: usageOf({}), source: 'none' };
+  return { usage: usageOf({ inputTokens: o.promptEstimate, outputTokens: o.pieces }), source: 'estimated' };
+}
+
+export function buildRecord(o: Observed): UsageRecord {
+  const { usage, source } = meteredUsage(o);
+  const cost = costNanoUsd(o.served?.model, usage);
   return {
     requestId: o.requestId,
     ...(o.completionId ? { completionId: o.completionId } : {}),
     keyId: o.keyId,
     accountId: o.accountId,
-    requestedModel: o.request.model,
+    dialect: o.dialect,
+    requestedModel: o.requestedModel,
     modelUsed: o.served?.model.id ?? null,
     provider: o.served?.provider ?? null,
     routingMode: o.routingMode,
-    stream: o.request.stream,
-    promptTokens,
-    completionTokens,
-    totalTokens,
-    usageSource,
+    ...(o.routingReason ? { routingReason: o.routingReason } : {}),
+    fallbacks: o.fallbacks,
+    stream: o.stream,
+    promptTokens: usage.inputTokens,
+    completionTokens: usage.outputTokens,
+    totalTokens: totalTokens(usage),
+    cacheReadTokens: usage.cacheReadTokens,
+    cacheWriteTokens: usage.cacheWriteTokens,
+    reasoningTokens: usage.reasoningTokens,
+    usageSource: source,
     costNanoUsd: cost,
     costUsd: cost / 1e9,
     latencyMs: o.ended - o.started,

@@ -1,7 +1,7 @@
 // One request's usage as metered, and its cost. Cost is kept in integer nano-USD so that sums over
 // records and aggregates are exact (no floating-point drift); USD is derived when shown.
-import type { RoutingMode } from '../../openai/types';
-import { costUsd, type ModelSpec } from '../catalog';
+import type { DialectId } from '../../dialects/registry';
+import type { RoutingMode } from '../canonical/request';
 
 export type UsageStatus =
   /** The answer was delivered in full. */
@@ -18,19 +18,33 @@ export type UsageStatus =
 export interface UsageRecord {
   /** The invocation's request id: the idempotency key of the record. */
   requestId: string;
-  /** The chatcmpl- id the client saw, when a response was produced. */
+  /** The id of the answer the client saw (chatcmpl-…, resp_…, msg_…), when one was produced. */
   completionId?: string;
   keyId: string;
   accountId: string;
+  /** The API the request came in through. */
+  dialect: DialectId;
   requestedModel: string;
   /** The catalog model that served, or null when none did. */
   modelUsed: string | null;
   provider: string | null;
   routingMode: RoutingMode | 'explicit';
+  /** Why the model that served was chosen (x-op-routing-reason). */
+  routingReason?: string;
+  /** How often the request moved to another route after a failed call. */
+  fallbacks: number;
   stream: boolean;
+  /** Every prompt token, cached or not. */
   promptTokens: number;
+  /** Every generated token, reasoning included. */
   completionTokens: number;
   totalTokens: number;
+  /** Prompt tokens read from the provider's cache (billed at the cached price). */
+  cacheReadTokens: number;
+  /** Prompt tokens written to the provider's cache (billed at the cache-write price). */
+  cacheWriteTokens: number;
+  /** Completion tokens spent on reasoning. */
+  reasoningTokens: number;
   /**
    * 'upstream': the provider's own usage report, exactly what the response carried. 'estimated': the
    * provider never reported usage (the stream was cut or abandoned), so the record holds the admission
@@ -50,20 +64,17 @@ export interface UsageRecord {
   startedAt: string;
 }
 
-export function costNanoUsd(model: ModelSpec | undefined, promptTokens: number, completionTokens: number): number {
-  return model ? Math.round(costUsd(model, promptTokens, completionTokens) * 1e9) : 0;
-}
-
 /** What the aggregates add up; each field is summed exactly. */
 export interface UsageTotals {
   requests: number;
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  cacheReadTokens: number;
   costNanoUsd: number;
 }
 
-export const ZERO_TOTALS: UsageTotals = { requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, costNanoUsd: 0 };
+export const ZERO_TOTALS: UsageTotals = { requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, cacheReadTokens: 0, costNanoUsd: 0 };
 
 export function addTotals(a: UsageTotals, b: UsageTotals): UsageTotals {
   return {
@@ -71,6 +82,7 @@ export function addTotals(a: UsageTotals, b: UsageTotals): UsageTotals {
     promptTokens: a.promptTokens + b.promptTokens,
     completionTokens: a.completionTokens + b.completionTokens,
     totalTokens: a.totalTokens + b.totalTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
     costNanoUsd: a.costNanoUsd + b.costNanoUsd,
   };
 }
@@ -81,6 +93,7 @@ export function totalsOf(record: UsageRecord): UsageTotals {
     promptTokens: record.promptTokens,
     completionTokens: record.completionTokens,
     totalTokens: record.totalTokens,
+    cacheReadTokens: record.cacheReadTokens ?? 0,
     costNanoUsd: record.costNanoUsd,
   };
 }

@@ -1,7 +1,7 @@
 // GET /admin/accounts/{id}/usage?from=&to=&group_by=day|model|key: an account's usage over whole UTC days,
 // read from the daily aggregates (one Query), grouped as asked, with the total. Costs are summed in integer
 // nano-USD and shown in USD.
-import { BadRequestError } from '../../openai/errors';
+import { BadRequestError } from '../../wire/errors';
 import { requireAccount, type AdminContext } from '../admin/context';
 import { utcDay } from '../limits/windows';
 import type { AggregateDimension } from './port';

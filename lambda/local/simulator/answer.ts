@@ -1,6 +1,10 @@
 // Deterministic answers for the provider simulator. The same prompt always gets the same answer, and the
 // usage it reports matches what it emits: one "token" is one emitted piece (a word with its leading space),
-// and prompt tokens are counted the same way over the prompt's text.
+// and prompt tokens are counted the same way over the prompt's text. Like the real providers it follows the
+// tool choice, answers structured output with JSON valid against the schema, thinks (with a verifiable
+// signature) when Claude's thinking is on, spends reasoning tokens on reasoning models, and reports cached
+// prompt tokens when a prompt prefix repeats (see cache.ts).
+import { hash, sampleSchema } from './schema-sample';
 
 /** A request in protocol-neutral form: what every simulator protocol module parses its wire format into. */
 export interface SimRequest {
@@ -8,33 +12,37 @@ export interface SimRequest {
   /** The text of each message in order; tool results are role "tool". */
   messages: Array<{ role: 'system' | 'user' | 'assistant' | 'tool'; text: string }>;
   tools: Array<{ name: string; parameters?: Record<string, unknown> }>;
+  toolChoice?: { type: 'auto' | 'none' | 'required' } | { type: 'tool'; name: string };
   maxTokens?: number;
   /** 'json' for a JSON object answer; a schema for structured output. */
   json?: true | Record<string, unknown>;
+  /** Anthropic-style thinking: the answer starts with a thinking block (signed). */
+  thinking?: boolean;
+  /** Reasoning the model does without showing it (OpenAI's, DeepSeek's, Gemini's): tokens, and a summary. */
+  reasoning?: boolean;
+  /** Prompt tokens the provider's cache already held, and wrote, for this prompt (cache.ts). */
+  cache?: { read: number; write: number };
 }
 
 export interface SimAnswer {
   /** Text pieces; joined they are the answer. Empty when the answer is a tool call. */
   pieces: string[];
   toolCall?: { id: string; name: string; arguments: string };
+  thinking?: { pieces: string[]; signature: string };
+  /** For reasoning models: a summary of the hidden reasoning, for protocols that show one. */
+  reasoningSummary?: string[];
   finish: 'stop' | 'length' | 'tool_calls';
   promptTokens: number;
+  /** Every output token: the pieces, the thinking, and reasoning tokens. */
   completionTokens: number;
+  reasoningTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
 }
 
 /** Counts tokens the way the simulator emits them: whitespace-separated words. */
 export function countTokens(text: string): number {
-  const words = text.trim().split(/\s+/).filter(Boolean);
-  return words.length;
-}
-
-function hash(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return h >>> 0;
+  return text.trim().split(/\s+/).filter(Boolean).length;
 }
 
 const FILLER = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima'];
@@ -47,46 +55,62 @@ function splitPieces(text: string): string[] {
     .map((word, i) => (i === 0 ? word : ` ${word}`));
 }
 
-/** A value of the schema's shape, so structured output parses and has every required property. */
-function sample(schema: Record<string, unknown> | undefined, seed: string): unknown {
-  const type = schema?.type;
-  if (type === 'object' || (schema && typeof schema.properties === 'object')) {
-    const props = (schema?.properties ?? {}) as Record<string, Record<string, unknown>>;
-    const out: Record<string, unknown> = {};
-    for (const [name, sub] of Object.entries(props)) out[name] = sample(sub, `${seed}.${name}`);
-    return out;
-  }
-  if (type === 'array') return [sample(schema?.items as Record<string, unknown> | undefined, `${seed}[]`)];
-  if (type === 'integer' || type === 'number') return hash(seed) % 100;
-  if (type === 'boolean') return hash(seed) % 2 === 0;
-  if (Array.isArray(schema?.enum)) return (schema.enum as unknown[])[0];
-  return FILLER[hash(seed) % FILLER.length];
+/** What signing a thought looks like: anything that changes the thought changes the signature. */
+export function signThought(text: string): string {
+  return `simsig_${hash(`thought:${text}`).toString(36)}${hash(`${text}:thought`).toString(36)}`;
+}
+
+export function promptTokensOf(req: Pick<SimRequest, 'messages'>): number {
+  return req.messages.reduce((sum, m) => sum + countTokens(m.text), 0) + req.messages.length;
+}
+
+function chosenTool(req: SimRequest, lastText: string): SimRequest['tools'][number] | undefined {
+  const choice = req.toolChoice;
+  if (!req.tools.length || choice?.type === 'none') return undefined;
+  if (choice?.type === 'tool') return req.tools.find((t) => t.name === choice.name);
+  const lower = lastText.toLowerCase();
+  const named = req.tools.find((t) => lower.includes(t.name.toLowerCase()));
+  if (named) return named;
+  if (choice?.type === 'required' || /\btool\b/.test(lower)) return req.tools[0];
+  return undefined;
 }
 
 export function answer(req: SimRequest): SimAnswer {
-  const promptTokens = req.messages.reduce((sum, m) => sum + countTokens(m.text), 0) + req.messages.length;
+  const promptTokens = promptTokensOf(req);
   const last = req.messages[req.messages.length - 1];
   const lastText = last?.text ?? '';
+  const cacheReadTokens = req.cache?.read ?? 0;
+  const cacheWriteTokens = req.cache?.write ?? 0;
+  const reasoningTokens = req.reasoning ? 8 + (hash(lastText) % 24) : 0;
+  const thinking = req.thinking
+    ? (() => {
+        const text = `Considering: ${lastText.split(/\s+/).filter(Boolean).slice(0, 8).join(' ')}`;
+        return { pieces: splitPieces(text), signature: signThought(text) };
+      })()
+    : undefined;
+  const extra = reasoningTokens + (thinking?.pieces.length ?? 0);
+  const summary = req.reasoning ? splitPieces(`Reasoned about: ${lastText.split(/\s+/).filter(Boolean).slice(0, 6).join(' ')}`) : undefined;
+  const base = { promptTokens, reasoningTokens, cacheReadTokens, cacheWriteTokens, ...(thinking ? { thinking } : {}), ...(summary ? { reasoningSummary: summary } : {}) };
 
-  // A tool is called when one is offered and the last user message names it or asks for a tool.
-  if (last?.role === 'user' && req.tools.length > 0) {
-    const lower = lastText.toLowerCase();
-    const tool = req.tools.find((t) => lower.includes(t.name.toLowerCase())) ?? (/\btool\b/.test(lower) ? req.tools[0] : undefined);
+  // A tool is called when the tool choice requires one, or when one is offered and the last user message
+  // names it or asks for a tool; a tool result is answered in words.
+  if (last?.role !== 'tool' || req.toolChoice?.type === 'tool' || req.toolChoice?.type === 'required') {
+    const tool = chosenTool(req, last?.role === 'user' ? lastText : '');
     if (tool) {
-      const args = JSON.stringify(sample(tool.parameters ?? { type: 'object' }, lastText));
+      const args = JSON.stringify(sampleSchema(tool.parameters ?? { type: 'object' }, lastText));
       return {
+        ...base,
         pieces: [],
         toolCall: { id: `call_${hash(lastText + tool.name).toString(36)}`, name: tool.name, arguments: args },
         finish: 'tool_calls',
-        promptTokens,
-        completionTokens: countTokens(args) + 1,
+        completionTokens: countTokens(args) + 1 + extra,
       };
     }
   }
 
   let text: string;
   if (req.json) {
-    text = JSON.stringify(req.json === true ? { answer: `simulated reply to ${countTokens(lastText)} words` } : sample(req.json, lastText));
+    text = JSON.stringify(req.json === true ? { answer: `simulated reply to ${countTokens(lastText)} words` } : sampleSchema(req.json, lastText));
   } else if (last?.role === 'tool') {
     text = `The tool returned: ${lastText}`;
   } else {
@@ -96,9 +120,10 @@ export function answer(req: SimRequest): SimAnswer {
   }
   let pieces = splitPieces(text);
   let finish: SimAnswer['finish'] = 'stop';
-  if (req.maxTokens !== undefined && pieces.length > req.maxTokens) {
+  // JSON is never cut: a cut would not parse, and the tests of structured output rely on whole answers.
+  if (!req.json && req.maxTokens !== undefined && pieces.length > req.maxTokens) {
     pieces = pieces.slice(0, req.maxTokens);
     finish = 'length';
   }
-  return { pieces, finish, promptTokens, completionTokens: pieces.length };
+  return { ...base, pieces, finish, completionTokens: pieces.length + extra };
 }

@@ -1,4 +1,6 @@
+import type { ProviderKind } from '../../providers/registry';
 import type { SimAnswer, SimRequest } from './answer';
+import type { PromptCache } from './cache';
 
 /** One frame of a simulated stream. `token` frames are paced by the configured tokens per second. */
 export interface SimFrame {
@@ -11,6 +13,13 @@ export interface SimCall {
   model: string;
   stream: boolean;
   body: unknown;
+  /** A token-counting request (Anthropic's count_tokens): answered by `count`, nothing generated. */
+  count?: boolean;
+}
+
+/** What a protocol's parser may consult: the instance's prompt cache. */
+export interface SimContext {
+  cache: PromptCache;
 }
 
 /**
@@ -18,12 +27,14 @@ export interface SimCall {
  * a protocol only parses its request format and renders answers and errors in its own framing.
  */
 export interface SimProtocol {
-  kind: 'openai' | 'anthropic' | 'google' | 'bedrock';
+  kind: ProviderKind;
   /** Recognises this protocol's endpoint; `path` is what follows "/<instance>". */
   match(method: string, path: string, body: unknown): SimCall | undefined;
   /** Throws SimBadRequest for a body the real provider would reject. */
-  parse(call: SimCall): SimRequest;
+  parse(call: SimCall, ctx: SimContext): SimRequest;
   json(answer: SimAnswer, call: SimCall): unknown;
+  /** The answer to a counting call. */
+  count?(request: SimRequest): unknown;
   streamContentType: string;
   frames(answer: SimAnswer, call: SimCall): SimFrame[];
   /** Extra response headers (Bedrock's content type for event streams, for instance). */

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PROVIDER_INSTANCES } from '../../config';
 import { answer } from './answer';
+import { PromptCache } from './cache';
 import type { SimProtocol } from './protocol';
 import { SimBadRequest } from './protocol';
 
@@ -51,12 +52,18 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-const KIND_OF = new Map(PROVIDER_INSTANCES.map((p) => [p.name, p.kind]));
+const KIND_OF = new Map<string, SimProtocol['kind']>(PROVIDER_INSTANCES.map((p) => [p.name, p.kind]));
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const defaults: SimBehaviour = { ttftMs: 0, tokensPerSecond: 0, ...options.defaults };
   const behaviours = new Map<string, SimBehaviour>();
   const stats = new Map<string, SimStats>();
+  const caches = new Map<string, PromptCache>();
+  const cacheOf = (instance: string) => {
+    let c = caches.get(instance);
+    if (!c) caches.set(instance, (c = new PromptCache()));
+    return c;
+  };
   const protocols = new Map(options.protocols.map((p) => [p.kind, p]));
 
   const behaviour = (instance: string) => behaviours.get(instance) ?? { ...defaults };
@@ -130,10 +137,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
     let parsed;
     try {
-      parsed = protocol.parse(call);
+      parsed = protocol.parse(call, { cache: cacheOf(instance) });
     } catch (err) {
       if (err instanceof SimBadRequest) return sendJson(res, 400, protocol.error(400, err.message), protocol.errorHeaders?.(400));
       throw err;
+    }
+    if (call.count && protocol.count) {
+      s.completed++;
+      return sendJson(res, 200, protocol.count(parsed), protocol.headers);
     }
     const result = answer(parsed);
 
@@ -178,6 +189,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (path === '/_sim/reset' && method === 'POST') {
       behaviours.clear();
       stats.clear();
+      caches.clear();
       return sendJson(res, 200, { ok: true });
     }
     if (path === '/_sim/config' && method === 'POST') {
@@ -202,6 +214,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     reset: () => {
       behaviours.clear();
       stats.clear();
+      caches.clear();
     },
     stats: statsOf,
     close: () =>

@@ -1,77 +1,84 @@
-// OpenAI chat request -> Anthropic Messages request.
+// Canonical request -> Anthropic Messages request.
 // Invariants of the body this builds: system text lives only in the top-level `system`; `messages`
-// alternate user/assistant (same-role neighbours are merged, tool results ride in user turns with their
-// tool_result blocks first); no message and no text block is empty, because Anthropic rejects both.
-import { BadRequestError } from '../../openai/errors';
-import type { ChatMessage, ChatRequest, ContentPart, ResponseFormat, SystemMessage, TextPart, ToolChoice } from '../../openai/types';
+// alternate user/assistant (same-role neighbours are merged, tool results ride in user turns ahead of any
+// other content); no text block is empty, because Anthropic rejects them. Thinking blocks with their
+// signatures, cache breakpoints and tool-use ids are sent exactly as they came in.
+import type { CacheHint, Message, TextPart, UserPart } from '../../core/canonical/content';
+import type { CanonicalRequest, ToolChoice } from '../../core/canonical/request';
+import { BadRequestError } from '../../wire/errors';
+import type {
+  CacheControl,
+  MediaSourceBlock,
+  MessagesRequest,
+  RequestBlock,
+  RequestMessage,
+  RequestToolChoice,
+  TextBlock,
+  ThinkingConfig,
+} from '../../wire/formats/anthropic';
 import type { UpstreamCall } from '../provider';
-import type { ImageBlock, MessagesRequest, RequestBlock, RequestMessage, RequestToolChoice } from './wire';
+import { planSchemaTool, type SchemaToolPlan } from '../schema-tool';
 
-function partsText(content: string | TextPart[] | null): string {
-  if (content === null) return '';
-  if (typeof content === 'string') return content;
-  return content.map((p) => p.text).join('');
+export function cacheControl(hint: CacheHint | undefined): { cache_control?: CacheControl } {
+  return hint ? { cache_control: { type: 'ephemeral', ...(hint.ttl ? { ttl: hint.ttl } : {}) } } : {};
 }
 
-function textBlocks(text: string): RequestBlock[] {
-  return text ? [{ type: 'text', text }] : [];
+function source(s: Extract<UserPart, { type: 'image' }>['source']): MediaSourceBlock {
+  return s.kind === 'url' ? { type: 'url', url: s.url } : { type: 'base64', media_type: s.mediaType, data: s.data };
 }
 
-const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
-
-function imageBlock(url: string): ImageBlock {
-  const data = DATA_URL.exec(url);
-  if (data) return { type: 'image', source: { type: 'base64', media_type: data[1] ?? '', data: data[2] ?? '' } };
-  if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
-  throw new BadRequestError('image_url must be an http(s) URL or a base64 data: URL', { param: 'messages' });
+function textBlock(p: TextPart): TextBlock[] {
+  return p.text ? [{ type: 'text', text: p.text, ...cacheControl(p.cache) }] : [];
 }
 
-function userBlocks(content: string | ContentPart[]): RequestBlock[] {
-  if (typeof content === 'string') return textBlocks(content);
-  return content.flatMap((p): RequestBlock[] => (p.type === 'text' ? textBlocks(p.text) : [imageBlock(p.image_url.url)]));
-}
-
-/** Anthropic wants tool input as an object; OpenAI carries it as a JSON string that may be empty. */
-function toolInput(args: string, name: string): Record<string, unknown> {
+/** Anthropic wants tool input as an object; the canonical form carries the JSON text the model produced. */
+function toolInput(args: string, name: string): unknown {
   if (args.trim() === '') return {};
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(args);
+    const parsed: unknown = JSON.parse(args);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
   } catch {
-    parsed = undefined;
+    // fall through
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new BadRequestError(`the arguments of the call to tool "${name}" must be a JSON object`, { param: 'messages' });
-  }
-  return parsed as Record<string, unknown>;
+  throw new BadRequestError(`The arguments of the call to tool "${name}" must be a JSON object.`, { param: 'messages', code: 'invalid_tool_arguments' });
 }
 
-const isSystem = (m: ChatMessage): m is SystemMessage => m.role === 'system' || m.role === 'developer';
-
-function blocksOf(message: Exclude<ChatMessage, SystemMessage>): RequestBlock[] {
-  switch (message.role) {
+function blocksOf(m: Exclude<Message, { role: 'system' }>): RequestBlock[] {
+  switch (m.role) {
     case 'user':
-      return userBlocks(message.content);
+      return m.content.flatMap((p): RequestBlock[] => {
+        if (p.type === 'text') return textBlock(p);
+        if (p.type === 'image') return [{ type: 'image', source: source(p.source), ...cacheControl(p.cache) }];
+        return [{ type: 'document', source: source(p.source), ...(p.title ? { title: p.title } : {}), ...cacheControl(p.cache) }];
+      });
     case 'assistant':
-      return [
-        ...textBlocks(partsText(message.content)),
-        ...(message.tool_calls ?? []).map((c): RequestBlock => ({
-          type: 'tool_use',
-          id: c.id,
-          name: c.function.name,
-          input: toolInput(c.function.arguments, c.function.name),
-        })),
-      ];
+      return m.content.flatMap((p): RequestBlock[] => {
+        if (p.type === 'text') return textBlock(p);
+        if (p.type === 'tool-call') return [{ type: 'tool_use', id: p.callId, name: p.name, input: toolInput(p.arguments, p.name), ...cacheControl(p.cache) }];
+        // Reasoning Anthropic cannot verify (another provider's) is not sent: it would be rejected.
+        if (p.redacted !== undefined) return [{ type: 'redacted_thinking', data: p.redacted }];
+        if (p.signature) return [{ type: 'thinking', thinking: p.text, signature: p.signature }];
+        return [];
+      });
     case 'tool':
-      return [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: partsText(message.content) }];
+      return m.content.map((r) => ({
+        type: 'tool_result',
+        tool_use_id: r.callId,
+        content:
+          r.content.length === 1 && r.content[0]!.type === 'text' && !r.content[0]!.cache
+            ? r.content[0]!.text
+            : r.content.flatMap((c): Array<TextBlock | { type: 'image'; source: MediaSourceBlock }> => (c.type === 'text' ? textBlock(c) : [{ type: 'image', source: source(c.source), ...cacheControl(c.cache) }])),
+        ...(r.isError ? { is_error: true } : {}),
+        ...cacheControl(r.cache),
+      }));
   }
 }
 
 /** The conversation without its system messages, in alternating Anthropic turns. */
-export function toAnthropicMessages(messages: ChatMessage[]): RequestMessage[] {
-  const out: RequestMessage[] = [];
+export function toAnthropicMessages(messages: readonly Message[]): RequestMessage[] {
+  const out: Array<{ role: 'user' | 'assistant'; content: RequestBlock[] }> = [];
   for (const m of messages) {
-    if (isSystem(m)) continue;
+    if (m.role === 'system') continue;
     const role = m.role === 'assistant' ? 'assistant' : 'user';
     const blocks = blocksOf(m);
     if (blocks.length === 0) continue;
@@ -88,61 +95,62 @@ export function toAnthropicMessages(messages: ChatMessage[]): RequestMessage[] {
   return out;
 }
 
-/**
- * Anthropic has no JSON mode, so response_format becomes an instruction appended to the system prompt.
- * The model usually complies; nothing here can guarantee it.
- */
-export function jsonInstruction(format: ResponseFormat | undefined): string | undefined {
-  if (format?.type === 'json_object') {
-    return 'Respond with a single valid JSON object and nothing else: no prose, no Markdown code fences.';
-  }
-  if (format?.type === 'json_schema') {
-    const { name, description, schema } = format.json_schema;
-    return [
-      'Respond with a single valid JSON object and nothing else: no prose, no Markdown code fences.',
-      `The object must conform to the JSON schema "${name}"${description ? ` (${description})` : ''}:`,
-      JSON.stringify(schema ?? { type: 'object' }),
-    ].join('\n');
-  }
-  return undefined;
+/** System text as one string, or as blocks when any part carries a cache breakpoint (which a string cannot). */
+export function toAnthropicSystem(messages: readonly Message[]): string | TextBlock[] | undefined {
+  const parts = messages.flatMap((m) => (m.role === 'system' ? m.content.filter((p) => p.text) : []));
+  if (parts.length === 0) return undefined;
+  if (parts.some((p) => p.cache)) return parts.map((p) => ({ type: 'text', text: p.text, ...cacheControl(p.cache) }));
+  return parts.map((p) => p.text).join('\n\n');
 }
 
 function toolChoice(choice: ToolChoice | undefined, parallel: boolean | undefined): RequestToolChoice | undefined {
   const disable = parallel === false ? { disable_parallel_tool_use: true } : {};
-  if (choice === 'none') return { type: 'none' };
-  if (choice === 'required') return { type: 'any', ...disable };
-  if (typeof choice === 'object') return { type: 'tool', name: choice.function.name, ...disable };
-  if (choice === 'auto' || parallel === false) return { type: 'auto', ...disable };
-  return undefined;
+  if (!choice) return parallel === false ? { type: 'auto', ...disable } : undefined;
+  if (choice.type === 'none') return { type: 'none' };
+  if (choice.type === 'required') return { type: 'any', ...disable };
+  if (choice.type === 'tool') return { type: 'tool', name: choice.name, ...disable };
+  return { type: 'auto', ...disable };
 }
 
-export function toAnthropicBody(call: UpstreamCall, stream: boolean): MessagesRequest {
-  const r: ChatRequest = call.request;
-  const system = [
-    ...r.messages.filter(isSystem).map((m) => partsText(m.content)),
-    jsonInstruction(r.response_format),
-  ].filter((s): s is string => Boolean(s));
-  const tools = r.tools?.length
-    ? r.tools.map((t) => ({
-        name: t.function.name,
-        ...(t.function.description !== undefined && { description: t.function.description }),
-        input_schema: t.function.parameters ?? { type: 'object', properties: {} },
-      }))
+/** Thinking budgets for an effort level where the client gave no budget of its own. */
+const BUDGET_BY_EFFORT = { minimal: 1_024, low: 2_048, medium: 8_192, high: 24_576 } as const;
+
+/** Anthropic's thinking config: at least 1,024 tokens and below max_tokens, or none. */
+export function thinkingConfig(r: CanonicalRequest, maxTokens: number): ThinkingConfig | undefined {
+  const wanted = r.reasoning?.budgetTokens ?? (r.reasoning?.effort ? BUDGET_BY_EFFORT[r.reasoning.effort] : undefined);
+  if (wanted === undefined) return undefined;
+  const budget = Math.min(wanted, maxTokens - 1);
+  return budget >= 1_024 ? { type: 'enabled', budget_tokens: budget } : undefined;
+}
+
+export function toAnthropicBody(call: UpstreamCall, stream: boolean): { body: MessagesRequest; plan?: SchemaToolPlan } {
+  const r = call.request;
+  const s = r.sampling;
+  const plan = planSchemaTool(r);
+  // A forced tool call and extended thinking cannot go together; the schema wins.
+  const thinking = call.model.reasoning && !plan ? thinkingConfig(r, call.maxTokens) : undefined;
+  const toolList = plan?.tools ?? r.tools;
+  const tools = toolList?.length
+    ? toolList.map((t) => ({ name: t.name, ...(t.description !== undefined && { description: t.description }), input_schema: t.parameters, ...cacheControl(t.cache) }))
     : undefined;
-  const choice = tools ? toolChoice(r.tool_choice, r.parallel_tool_calls) : undefined;
-  return {
+  const choice = tools ? toolChoice(plan?.toolChoice ?? r.toolChoice, r.parallelToolCalls) : undefined;
+  const system = toAnthropicSystem(r.messages);
+  const body: MessagesRequest = {
     model: call.upstreamModel,
     max_tokens: call.maxTokens,
     messages: toAnthropicMessages(r.messages),
-    ...(system.length > 0 && { system: system.join('\n\n') }),
-    // OpenAI's temperature runs 0-2, Anthropic's 0-1.
-    ...(r.temperature !== undefined && { temperature: Math.min(r.temperature, 1) }),
+    ...(system !== undefined && { system }),
+    // With thinking on, Anthropic accepts no temperature or top_k, and top_p only from 0.95 up.
+    ...(!thinking && s.temperature !== undefined && { temperature: Math.min(s.temperature, 1) }),
     // Current Claude models reject temperature and top_p together; temperature is the one callers mean.
-    ...(r.top_p !== undefined && r.temperature === undefined && { top_p: r.top_p }),
-    ...(r.stop?.length && { stop_sequences: r.stop }),
+    ...(s.topP !== undefined && s.temperature === undefined && (!thinking || s.topP >= 0.95) && { top_p: s.topP }),
+    ...(!thinking && s.topK !== undefined && { top_k: s.topK }),
+    ...(s.stop?.length && { stop_sequences: s.stop }),
     ...(tools && { tools }),
     ...(choice && { tool_choice: choice }),
+    ...(thinking && { thinking }),
     ...(r.user !== undefined && { metadata: { user_id: r.user } }),
     ...(stream && { stream: true }),
   };
+  return { body, ...(plan ? { plan } : {}) };
 }

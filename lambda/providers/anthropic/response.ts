@@ -1,7 +1,8 @@
-// Anthropic Messages response -> envelope-free OpenAI completion result.
-import type { CompletionResult, FinishReason, ToolCall, Usage } from '../../openai/types';
-import { assistantMessage, contentOf } from '../message';
-import type { AnthropicUsage, ErrorBody, MessagesResponse, ResponseBlock, StopReason, TextBlock, ToolUseBlock } from './wire';
+// Anthropic Messages response -> canonical result.
+import type { AssistantPart } from '../../core/canonical/content';
+import type { CanonicalResult, FinishReason } from '../../core/canonical/result';
+import { usage, type Usage } from '../../core/canonical/usage';
+import type { AnthropicUsage, ErrorBody, MessagesResponse, RedactedThinkingBlock, ResponseBlock, StopReason, TextBlock, ThinkingBlock, ToolUseBlock } from '../../wire/formats/anthropic';
 
 export function finishReason(stop: StopReason | null | undefined): FinishReason {
   switch (stop) {
@@ -17,29 +18,39 @@ export function finishReason(stop: StopReason | null | undefined): FinishReason 
   }
 }
 
-/** Prompt tokens include cache writes and reads: Anthropic counts those apart from input_tokens. */
-export function promptTokens(u: AnthropicUsage | undefined): number {
-  return (u?.input_tokens ?? 0) + (u?.cache_creation_input_tokens ?? 0) + (u?.cache_read_input_tokens ?? 0);
+/** Anthropic counts cache reads and writes apart from input_tokens; canonical input counts all three. */
+export function fromAnthropicUsage(u: AnthropicUsage | undefined): Usage {
+  const cacheRead = u?.cache_read_input_tokens ?? 0;
+  const cacheWrite = u?.cache_creation_input_tokens ?? 0;
+  return usage({ inputTokens: (u?.input_tokens ?? 0) + cacheRead + cacheWrite, outputTokens: u?.output_tokens ?? 0, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite });
 }
 
-export function usageOf(prompt: number, completion: number): Usage {
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+export function partOf(b: ResponseBlock): AssistantPart | undefined {
+  switch (b.type) {
+    case 'text':
+      return { type: 'text', text: (b as TextBlock).text };
+    case 'thinking': {
+      const t = b as ThinkingBlock;
+      return { type: 'reasoning', text: t.thinking, signature: t.signature };
+    }
+    case 'redacted_thinking':
+      return { type: 'reasoning', text: '', redacted: (b as RedactedThinkingBlock).data };
+    case 'tool_use': {
+      const t = b as ToolUseBlock;
+      return { type: 'tool-call', callId: t.id, name: t.name, arguments: JSON.stringify(t.input ?? {}) };
+    }
+    default:
+      // Server tool blocks and block types added later carry nothing the canonical model holds.
+      return undefined;
+  }
 }
 
-const isText = (b: ResponseBlock): b is TextBlock => b.type === 'text';
-const isToolUse = (b: ResponseBlock): b is ToolUseBlock => b.type === 'tool_use';
-
-export function fromAnthropicMessage(body: MessagesResponse): CompletionResult {
-  const text = body.content.filter(isText).map((b) => b.text).join('');
-  const toolCalls: ToolCall[] = body.content.filter(isToolUse).map((b) => ({
-    id: b.id,
-    type: 'function',
-    function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) },
-  }));
+export function fromAnthropicMessage(body: MessagesResponse): CanonicalResult {
   return {
-    message: assistantMessage(contentOf(text, toolCalls), toolCalls),
-    finishReason: finishReason(body.stop_reason),
-    usage: usageOf(promptTokens(body.usage), body.usage?.output_tokens ?? 0),
+    content: body.content.flatMap((b) => partOf(b) ?? []),
+    reason: finishReason(body.stop_reason),
+    ...(body.stop_reason === 'stop_sequence' && body.stop_sequence ? { stopSequence: body.stop_sequence } : {}),
+    usage: fromAnthropicUsage(body.usage),
   };
 }
 

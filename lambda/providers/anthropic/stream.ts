@@ -1,74 +1,104 @@
-// Anthropic stream events -> envelope-free OpenAI stream pieces.
-// A stream is finished only at message_stop; the finish reason and then the usage are yielded there, so
-// a stream that breaks off after message_delta still counts as cut.
-import { UpstreamError } from '../../openai/errors';
-import type { SseEvent } from '../../openai/sse';
-import type { StreamPiece } from '../../openai/types';
-import { streamCut } from '../http';
-import { finishReason, promptTokens, usageOf } from './response';
-import type { StopReason, StreamEvent, ToolUseBlock } from './wire';
+// Anthropic stream events -> canonical parts. Anthropic's blocks map one to one onto canonical blocks
+// (same indexes), so thinking, signatures and tool input pass through unchanged. A stream is finished
+// only at message_stop; one that breaks off after message_delta still counts as cut.
+import type { StreamPart } from '../../core/canonical/result';
+import type { Usage } from '../../core/canonical/usage';
+import { UpstreamError } from '../../wire/errors';
+import type { AnthropicUsage, RedactedThinkingBlock, StopReason, StreamEvent, TextBlock, ToolUseBlock } from '../../wire/formats/anthropic';
+import { isDone, jsonEvents, malformed } from '../stream-json';
+import { finishReason, fromAnthropicUsage } from './response';
 
-function parse(event: SseEvent, provider: string): StreamEvent {
-  try {
-    return JSON.parse(event.data) as StreamEvent;
-  } catch (err) {
-    throw new UpstreamError(`${provider} sent a malformed stream event`, 'stream', { cause: err });
-  }
-}
+type Kind = 'text' | 'reasoning' | 'tool';
 
-export async function* fromAnthropicEvents(events: AsyncIterable<SseEvent>, provider: string): AsyncGenerator<StreamPiece> {
-  let input = 0;
-  let output = 0;
+export async function* fromAnthropicStream(bytes: AsyncIterable<Uint8Array>, provider: string): AsyncGenerator<StreamPart> {
+  let reported: AnthropicUsage = {};
   let stop: StopReason | null | undefined;
-  /** OpenAI numbers tool calls 0, 1, ...; Anthropic numbers every content block. Block index -> call index. */
-  const toolIndex = new Map<number, number>();
+  let stopSequence: string | null | undefined;
+  /** Blocks the canonical model carries, by Anthropic index; others (server tools) are skipped whole. */
+  const kinds = new Map<number, Kind>();
+  const skipped = new Set<number>();
+  /** A delta or stop for a block that never started breaks the protocol. */
+  const known = (index: number) => {
+    if (!kinds.has(index) && !skipped.has(index)) throw malformed(provider);
+  };
 
-  for await (const raw of events) {
-    const event = parse(raw, provider);
+  for await (const raw of jsonEvents<StreamEvent>(bytes, provider)) {
+    if (isDone(raw)) break;
+    const event = raw.data;
     switch (event.type) {
       case 'message_start':
-        input = promptTokens(event.message.usage);
-        output = event.message.usage?.output_tokens ?? 0;
+        reported = { ...event.message.usage };
+        yield { type: 'stream-start', usage: partialUsage(fromAnthropicUsage(reported)) };
         break;
       case 'content_block_start': {
-        const block = event.content_block;
-        if (block.type === 'tool_use') {
-          const { id, name } = block as ToolUseBlock;
-          const index = toolIndex.size;
-          toolIndex.set(event.index, index);
-          yield { delta: { tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }] } };
-        } else if (block.type === 'text' && 'text' in block && block.text) {
-          yield { delta: { content: block.text } };
-        }
+        const b = event.content_block;
+        const index = event.index;
+        if (b.type === 'text') {
+          kinds.set(index, 'text');
+          yield { type: 'text-start', index };
+          const text = (b as TextBlock).text;
+          if (text) yield { type: 'text-delta', index, text };
+        } else if (b.type === 'thinking') {
+          kinds.set(index, 'reasoning');
+          yield { type: 'reasoning-start', index };
+        } else if (b.type === 'redacted_thinking') {
+          kinds.set(index, 'reasoning');
+          yield { type: 'reasoning-start', index, redacted: (b as RedactedThinkingBlock).data };
+        } else if (b.type === 'tool_use') {
+          const t = b as ToolUseBlock;
+          kinds.set(index, 'tool');
+          yield { type: 'tool-input-start', index, callId: t.id, name: t.name };
+        } else skipped.add(index);
         break;
       }
       case 'content_block_delta': {
-        const delta = event.delta;
-        if (delta.type === 'text_delta' && 'text' in delta && delta.text) {
-          yield { delta: { content: delta.text } };
-        } else if (delta.type === 'input_json_delta' && 'partial_json' in delta && delta.partial_json) {
-          const index = toolIndex.get(event.index);
-          if (index !== undefined) yield { delta: { tool_calls: [{ index, function: { arguments: delta.partial_json } }] } };
-        }
-        // thinking_delta, signature_delta, citations_delta: nothing OpenAI's chunk format can carry.
+        const index = event.index;
+        known(index);
+        const d = event.delta;
+        const kind = kinds.get(index);
+        if (kind === 'text' && d.type === 'text_delta' && 'text' in d) yield { type: 'text-delta', index, text: d.text };
+        else if (kind === 'reasoning' && d.type === 'thinking_delta' && 'thinking' in d) yield { type: 'reasoning-delta', index, text: d.thinking };
+        else if (kind === 'reasoning' && d.type === 'signature_delta' && 'signature' in d) yield { type: 'reasoning-signature', index, signature: d.signature };
+        else if (kind === 'tool' && d.type === 'input_json_delta' && 'partial_json' in d) yield { type: 'tool-input-delta', index, json: d.partial_json };
+        // citations_delta, and deltas of skipped blocks: nothing the canonical model carries.
+        break;
+      }
+      case 'content_block_stop': {
+        known(event.index);
+        const kind = kinds.get(event.index);
+        if (kind === 'text') yield { type: 'text-end', index: event.index };
+        else if (kind === 'reasoning') yield { type: 'reasoning-end', index: event.index };
+        else if (kind === 'tool') yield { type: 'tool-input-end', index: event.index };
         break;
       }
       case 'message_delta':
         if (event.delta.stop_reason !== undefined) stop = event.delta.stop_reason;
+        if (event.delta.stop_sequence !== undefined) stopSequence = event.delta.stop_sequence;
         // message_delta usage is cumulative; newer API versions repeat the input counts there too.
-        if (event.usage?.output_tokens !== undefined) output = event.usage.output_tokens;
-        if (event.usage?.input_tokens !== undefined) input = promptTokens(event.usage);
+        reported = { ...reported, ...definedOnly(event.usage ?? {}) };
         break;
       case 'message_stop':
-        yield { finishReason: finishReason(stop) };
-        yield { usage: usageOf(input, output) };
+        yield {
+          type: 'finish',
+          reason: finishReason(stop),
+          ...(stop === 'stop_sequence' && stopSequence ? { stopSequence } : {}),
+          usage: fromAnthropicUsage(reported),
+        };
         return;
       case 'error':
         throw new UpstreamError(`${provider} failed mid-stream: ${event.error?.type ?? 'error'}: ${event.error?.message ?? ''}`, 'stream');
       default:
-        // ping, content_block_stop, and event types added later: nothing to translate.
+        // ping, and event types added later: nothing to translate.
         break;
     }
   }
-  throw streamCut(provider);
+}
+
+function definedOnly(u: AnthropicUsage): AnthropicUsage {
+  return Object.fromEntries(Object.entries(u).filter(([, v]) => v !== undefined && v !== null)) as AnthropicUsage;
+}
+
+function partialUsage(u: Usage): Partial<Usage> {
+  const { outputTokens: _outputTokens, reasoningTokens: _reasoningTokens, ...input } = u;
+  return input;
 }

@@ -1,6 +1,6 @@
 // AWS SDK failures -> UpstreamError. The SDK names a service exception by the x-amzn-errortype header and
 // carries the HTTP status in $metadata; anything without that metadata never got an answer from Bedrock.
-import { UpstreamError } from '../../openai/errors';
+import { UpstreamError } from '../../wire/errors';
 import { failure } from '../http';
 
 type Upstream = UpstreamError['upstream'];

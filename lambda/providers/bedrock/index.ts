@@ -1,7 +1,8 @@
 // AWS Bedrock through the Converse and ConverseStream APIs, one runtime client per provider instance.
 import type { BedrockRuntimeClient, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
-import { streamCut } from '../http';
+import { streamCut } from '../../core/canonical/guard';
 import type { Provider, ProviderInstance } from '../provider';
+import { unwrapSchemaResult, unwrapSchemaStream } from '../schema-tool';
 import { toUpstreamError } from './errors';
 import { toConverseInput } from './request';
 import { fromConverseOutput } from './response';
@@ -48,16 +49,16 @@ export function createBedrockProvider(instance: ProviderInstance): Provider {
     name: instance.name,
     kind: 'bedrock',
     async complete(call) {
-      const input = toConverseInput(call);
+      const { input, plan } = toConverseInput(call);
       try {
         const { mod, client } = await runtime();
-        return fromConverseOutput(await client.send(new mod.ConverseCommand(input), { abortSignal: call.signal }));
+        return unwrapSchemaResult(fromConverseOutput(await client.send(new mod.ConverseCommand(input), { abortSignal: call.signal })), plan);
       } catch (err) {
         throw toUpstreamError(err, call.signal, instance.name);
       }
     },
     async *stream(call) {
-      const input = toConverseInput(call);
+      const { input, plan } = toConverseInput(call);
       let events: AsyncIterable<ConverseStreamOutput> | undefined;
       try {
         const { mod, client } = await runtime();
@@ -66,7 +67,7 @@ export function createBedrockProvider(instance: ProviderInstance): Provider {
         throw toUpstreamError(err, call.signal, instance.name);
       }
       if (!events) throw streamCut(instance.name);
-      yield* fromConverseStream(events, call.signal, instance.name);
+      yield* unwrapSchemaStream(fromConverseStream(events, call.signal, instance.name), plan);
     },
   };
 }

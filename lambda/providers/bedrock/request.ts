@@ -1,22 +1,29 @@
-// OpenAI chat request -> Bedrock Converse input. Converse wants system text apart from the turns, user and
-// assistant turns strictly alternating, tool results inside user turns, and images as raw bytes.
+// Canonical request -> Bedrock Converse input. Converse wants system text apart from the turns, user and
+// assistant turns strictly alternating, tool results inside user turns, media as raw bytes, and cache
+// breakpoints as cachePoint blocks after what they close. Claude's thinking (text and signature, or
+// redacted bytes) round-trips as reasoningContent.
 import type {
   ContentBlock,
   ConverseCommandInput,
+  DocumentFormat,
   ImageFormat,
   Message,
   SystemContentBlock,
+  Tool,
   ToolConfiguration,
+  ToolResultContentBlock,
   ToolUseBlock,
 } from '@aws-sdk/client-bedrock-runtime';
-import { BadRequestError } from '../../openai/errors';
-import type { ChatMessage, ChatRequest, ContentPart, ResponseFormat, TextPart } from '../../openai/types';
+import type { Message as CanonicalMessage, CacheHint, MediaSource } from '../../core/canonical/content';
+import type { CanonicalRequest, ToolChoice } from '../../core/canonical/request';
+import { BadRequestError } from '../../wire/errors';
 import type { UpstreamCall } from '../provider';
+import { planSchemaTool, type SchemaToolPlan } from '../schema-tool';
 
 /** What Converse and ConverseStream both accept (they differ only in guardrail options, which we never send). */
 export type ConverseInput = Omit<ConverseCommandInput, 'guardrailConfig'>;
 
-type ToolInput = NonNullable<ToolUseBlock['input']>;
+type DocumentType = NonNullable<ToolUseBlock['input']>;
 
 const IMAGE_FORMATS: Record<string, ImageFormat> = {
   'image/png': 'png',
@@ -26,52 +33,86 @@ const IMAGE_FORMATS: Record<string, ImageFormat> = {
   'image/webp': 'webp',
 };
 
-function textOf(content: string | TextPart[] | null): string {
-  if (content === null) return '';
-  return typeof content === 'string' ? content : content.map((p) => p.text).join('');
-}
+const CACHE_POINT = { cachePoint: { type: 'default' } } as const;
+const cachePoint = (hint: CacheHint | undefined): ContentBlock[] => (hint ? [CACHE_POINT as ContentBlock] : []);
 
-/** Converse takes image bytes only; a remote URL would need fetching, which the gateway does not do. */
-function imageBlock(url: string): ContentBlock {
-  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  if (!match) {
-    throw new BadRequestError('Bedrock models accept images only as base64 data: URLs, not remote URLs.', { param: 'messages' });
+/** Converse takes media bytes only; a remote URL would need fetching, which the gateway does not do. */
+function bytesOf(source: MediaSource, what: string): { mediaType: string; bytes: Uint8Array } {
+  let mediaType: string;
+  let data: string;
+  if (source.kind === 'base64') ({ mediaType, data } = source);
+  else {
+    const match = /^data:([^;,]+);base64,(.*)$/s.exec(source.url);
+    if (!match) throw new BadRequestError(`Bedrock models accept ${what} only as base64 data, not remote URLs.`, { param: 'messages', code: 'unsupported_content' });
+    mediaType = match[1]!;
+    data = match[2]!;
   }
-  const format = IMAGE_FORMATS[match[1]!.toLowerCase()];
-  if (!format) {
-    throw new BadRequestError(`Image type ${match[1]} is not supported; use png, jpeg, gif or webp.`, { param: 'messages' });
-  }
-  return { image: { format, source: { bytes: new Uint8Array(Buffer.from(match[2]!, 'base64')) } } };
+  return { mediaType: mediaType.toLowerCase(), bytes: new Uint8Array(Buffer.from(data, 'base64')) };
 }
 
-function userBlocks(content: string | ContentPart[]): ContentBlock[] {
-  if (typeof content === 'string') return [{ text: content }];
-  return content.map((part): ContentBlock => (part.type === 'text' ? { text: part.text } : imageBlock(part.image_url.url)));
+function imageBlock(source: MediaSource): ContentBlock {
+  const { mediaType, bytes } = bytesOf(source, 'images');
+  const format = IMAGE_FORMATS[mediaType];
+  if (!format) throw new BadRequestError(`Image type ${mediaType} is not supported; use png, jpeg, gif or webp.`, { param: 'messages', code: 'unsupported_content' });
+  return { image: { format, source: { bytes } } };
 }
 
-function toolInput(args: string, name: string): ToolInput {
+function documentBlock(source: MediaSource, title: string | undefined, n: number): ContentBlock {
+  const { mediaType, bytes } = bytesOf(source, 'documents');
+  if (mediaType !== 'application/pdf') throw new BadRequestError(`Document type ${mediaType} is not supported; use application/pdf.`, { param: 'messages', code: 'unsupported_content' });
+  // Converse names documents; names allow letters, digits, spaces, hyphens, parentheses and brackets.
+  const name = (title ?? `document ${n}`).replace(/[^A-Za-z0-9 ()[\]-]/g, ' ').trim().slice(0, 200) || `document ${n}`;
+  return { document: { format: 'pdf' as DocumentFormat, name, source: { bytes } } };
+}
+
+function toolInput(args: string, name: string): DocumentType {
   if (args.trim() === '') return {};
   try {
-    return JSON.parse(args) as ToolInput;
+    return JSON.parse(args) as DocumentType;
   } catch {
-    throw new BadRequestError(`The arguments of the call to tool ${name} are not valid JSON.`, { param: 'messages' });
+    throw new BadRequestError(`The arguments of the call to tool ${name} are not valid JSON.`, { param: 'messages', code: 'invalid_tool_arguments' });
   }
 }
 
-function turn(message: Exclude<ChatMessage, { role: 'system' | 'developer' }>): Message {
-  switch (message.role) {
+function turn(m: Exclude<CanonicalMessage, { role: 'system' }>, claude: boolean, docs: { n: number }): Message {
+  switch (m.role) {
     case 'user':
-      return { role: 'user', content: userBlocks(message.content) };
-    case 'assistant': {
-      const text = textOf(message.content);
-      const calls = (message.tool_calls ?? []).map(
-        (c): ContentBlock => ({ toolUse: { toolUseId: c.id, name: c.function.name, input: toolInput(c.function.arguments, c.function.name) } }),
-      );
-      // Converse rejects blank text blocks, and an assistant turn that only calls tools has no text.
-      return { role: 'assistant', content: [...(text ? [{ text }] : []), ...calls] };
-    }
+      return {
+        role: 'user',
+        content: m.content.flatMap((p): ContentBlock[] => {
+          if (p.type === 'text') return p.text ? [{ text: p.text }, ...cachePoint(p.cache)] : [];
+          if (p.type === 'image') return [imageBlock(p.source), ...cachePoint(p.cache)];
+          return [documentBlock(p.source, p.title, ++docs.n), ...cachePoint(p.cache)];
+        }),
+      };
+    case 'assistant':
+      return {
+        role: 'assistant',
+        content: m.content.flatMap((p): ContentBlock[] => {
+          // Converse rejects blank text blocks, and an assistant turn that only calls tools has no text.
+          if (p.type === 'text') return p.text ? [{ text: p.text }, ...cachePoint(p.cache)] : [];
+          if (p.type === 'tool-call') return [{ toolUse: { toolUseId: p.callId, name: p.name, input: toolInput(p.arguments, p.name) } }];
+          // Only Claude verifies thinking signatures; nothing else can take reasoning back.
+          if (!claude) return [];
+          if (p.redacted !== undefined) return [{ reasoningContent: { redactedContent: new Uint8Array(Buffer.from(p.redacted, 'base64')) } }];
+          if (p.signature) return [{ reasoningContent: { reasoningText: { text: p.text, signature: p.signature } } }];
+          return [];
+        }),
+      };
     case 'tool':
-      return { role: 'user', content: [{ toolResult: { toolUseId: message.tool_call_id, content: [{ text: textOf(message.content) }] } }] };
+      return {
+        role: 'user',
+        content: m.content.flatMap((r): ContentBlock[] => [
+          {
+            toolResult: {
+              toolUseId: r.callId,
+              content: r.content.map((c): ToolResultContentBlock => (c.type === 'text' ? { text: c.text } : ({ image: imageBlock(c.source).image } as ToolResultContentBlock))),
+              ...(r.isError ? { status: 'error' } : {}),
+            },
+          },
+          ...cachePoint(r.cache),
+        ]),
+      };
   }
 }
 
@@ -84,72 +125,78 @@ function alternate(turns: Message[]): Message[] {
     if (last && last.role === t.role) last.content = [...(last.content ?? []), ...t.content];
     else out.push({ role: t.role, content: [...t.content] });
   }
+  // Within a user turn, tool results come first (as Anthropic's models behind Converse require); a cache
+  // point stays right after the block it closes.
+  for (const m of out) {
+    if (m.role !== 'user' || !m.content?.some((b) => b.toolResult)) continue;
+    const groups: ContentBlock[][] = [];
+    for (const b of m.content) {
+      if (b.cachePoint && groups.length) groups[groups.length - 1]!.push(b);
+      else groups.push([b]);
+    }
+    m.content = [...groups.filter((g) => g[0]!.toolResult), ...groups.filter((g) => !g[0]!.toolResult)].flat();
+  }
   return out;
 }
 
-function jsonInstruction(format: ResponseFormat | undefined): string | undefined {
-  if (format?.type === 'json_object') return 'Respond with a single JSON object only: no prose and no code fences.';
-  if (format?.type === 'json_schema') {
-    const schema = JSON.stringify(format.json_schema.schema ?? { type: 'object' });
-    return `Respond with a single JSON object only: no prose and no code fences. It must conform to this JSON schema: ${schema}`;
-  }
+function toolChoiceOf(choice: ToolChoice | undefined): ToolConfiguration['toolChoice'] {
+  if (!choice || choice.type === 'auto') return choice ? { auto: {} } : undefined;
+  if (choice.type === 'required') return { any: {} };
+  if (choice.type === 'tool') return { tool: { name: choice.name } };
   return undefined;
 }
 
-function toolConfig(r: ChatRequest): ToolConfiguration | undefined {
-  if (!r.tools?.length || r.tool_choice === 'none') return undefined;
-  const choice = r.tool_choice;
-  return {
-    tools: r.tools.map((t) => ({
-      toolSpec: {
-        name: t.function.name,
-        ...(t.function.description !== undefined && { description: t.function.description }),
-        inputSchema: { json: (t.function.parameters ?? { type: 'object', properties: {} }) as ToolInput },
-      },
-    })),
-    ...(choice === 'auto' && { toolChoice: { auto: {} } }),
-    ...(choice === 'required' && { toolChoice: { any: {} } }),
-    ...(typeof choice === 'object' && { toolChoice: { tool: { name: choice.function.name } } }),
-  };
+function toolConfig(r: CanonicalRequest, plan: SchemaToolPlan | undefined): ToolConfiguration | undefined {
+  const tools = plan?.tools ?? r.tools;
+  const choice = plan?.toolChoice ?? r.toolChoice;
+  if (!tools?.length || choice?.type === 'none') return undefined;
+  const specs: Tool[] = tools.flatMap((t): Tool[] => [
+    { toolSpec: { name: t.name, ...(t.description !== undefined && { description: t.description }), inputSchema: { json: t.parameters as DocumentType } } },
+    ...(t.cache ? [CACHE_POINT as Tool] : []),
+  ]);
+  const toolChoice = toolChoiceOf(choice);
+  return { tools: specs, ...(toolChoice && { toolChoice }) };
 }
 
-/** Anthropic models on Bedrock take temperature in [0, 1], OpenAI's range is [0, 2]. Inference profile ids
- * ("us.anthropic...") carry a region prefix. */
-function temperature(model: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  return /(^|\.)anthropic\./.test(model) ? Math.min(value, 1) : value;
-}
+/** Anthropic models on Bedrock ("anthropic." or a "us.anthropic." inference profile). */
+export const isClaude = (model: string): boolean => /(^|\.)anthropic\./.test(model);
 
-export function toConverseInput(call: UpstreamCall): ConverseInput {
+const BUDGET_BY_EFFORT = { minimal: 1_024, low: 2_048, medium: 8_192, high: 24_576 } as const;
+
+export function toConverseInput(call: UpstreamCall): { input: ConverseInput; plan?: SchemaToolPlan } {
   const r = call.request;
+  const s = r.sampling;
+  const claude = isClaude(call.upstreamModel);
+  const plan = planSchemaTool(r);
   const system: SystemContentBlock[] = [];
   const turns: Message[] = [];
+  const docs = { n: 0 };
   for (const m of r.messages) {
-    switch (m.role) {
-      case 'system':
-      case 'developer': {
-        const text = textOf(m.content);
-        if (text) system.push({ text });
-        break;
-      }
-      default:
-        turns.push(turn(m));
-    }
+    if (m.role === 'system') {
+      for (const p of m.content) if (p.text) system.push({ text: p.text }, ...(p.cache ? [CACHE_POINT as SystemContentBlock] : []));
+    } else turns.push(turn(m, claude, docs));
   }
-  const json = jsonInstruction(r.response_format);
-  if (json) system.push({ text: json });
-  const tools = toolConfig(r);
-  const temp = temperature(call.upstreamModel, r.temperature);
+  const wanted = r.reasoning?.budgetTokens ?? (r.reasoning?.effort ? BUDGET_BY_EFFORT[r.reasoning.effort] : undefined);
+  const budget = wanted === undefined ? undefined : Math.min(wanted, call.maxTokens - 1);
+  // Claude's thinking: not with a forced tool call (the schema wins), and at least 1,024 tokens.
+  const thinking = claude && call.model.reasoning && !plan && budget !== undefined && budget >= 1_024;
+  const tools = toolConfig(r, plan);
+  // Anthropic models on Bedrock take temperature in [0, 1], OpenAI's range is [0, 2]; none with thinking.
+  const temperature = thinking || s.temperature === undefined ? undefined : claude ? Math.min(s.temperature, 1) : s.temperature;
   return {
-    modelId: call.upstreamModel,
-    messages: alternate(turns),
-    ...(system.length > 0 && { system }),
-    inferenceConfig: {
-      maxTokens: call.maxTokens,
-      ...(temp !== undefined && { temperature: temp }),
-      ...(r.top_p !== undefined && { topP: r.top_p }),
-      ...(r.stop?.length && { stopSequences: r.stop }),
+    input: {
+      modelId: call.upstreamModel,
+      messages: alternate(turns),
+      ...(system.length > 0 && { system }),
+      inferenceConfig: {
+        maxTokens: call.maxTokens,
+        ...(temperature !== undefined && { temperature }),
+        ...(s.topP !== undefined && !(claude && s.temperature !== undefined) && !thinking && { topP: s.topP }),
+        ...(s.stop?.length && { stopSequences: s.stop }),
+      },
+      ...(tools && { toolConfig: tools }),
+      ...(thinking && { additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: budget } } }),
     },
-    ...(tools && { toolConfig: tools }),
+    ...(plan ? { plan } : {}),
   };
 }

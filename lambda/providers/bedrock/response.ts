@@ -1,9 +1,10 @@
-// Bedrock Converse output -> envelope-free OpenAI completion.
-import type { ConverseCommandOutput, StopReason, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
-import type { CompletionResult, FinishReason, ToolCall, Usage } from '../../openai/types';
-import { assistantMessage, contentOf } from '../message';
+// Bedrock Converse output -> canonical result.
+import type { ContentBlock, ConverseCommandOutput, StopReason, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
+import type { AssistantPart } from '../../core/canonical/content';
+import type { CanonicalResult, FinishReason } from '../../core/canonical/result';
+import { usage, type Usage } from '../../core/canonical/usage';
 
-/** Converse stop reasons in OpenAI's terms. Malformed output still ended the turn, so it reads as 'stop'. */
+/** Converse stop reasons in canonical terms. Malformed output still ended the turn, so it reads as 'stop'. */
 export function finishReason(reason: StopReason | string | undefined): FinishReason {
   switch (reason) {
     case 'max_tokens':
@@ -19,30 +20,27 @@ export function finishReason(reason: StopReason | string | undefined): FinishRea
   }
 }
 
-/** Cached prompt tokens are prompt tokens too: Bedrock counts them apart from inputTokens. */
-export function toUsage(usage: TokenUsage | undefined): Usage {
-  const prompt = (usage?.inputTokens ?? 0) + (usage?.cacheReadInputTokens ?? 0) + (usage?.cacheWriteInputTokens ?? 0);
-  const completion = usage?.outputTokens ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+/** Bedrock counts cache reads and writes apart from inputTokens; canonical input counts all of them. */
+export function toUsage(u: TokenUsage | undefined): Usage {
+  const read = u?.cacheReadInputTokens ?? 0;
+  const write = u?.cacheWriteInputTokens ?? 0;
+  return usage({ inputTokens: (u?.inputTokens ?? 0) + read + write, outputTokens: u?.outputTokens ?? 0, cacheReadTokens: read, cacheWriteTokens: write });
 }
 
-export function fromConverseOutput(output: Pick<ConverseCommandOutput, 'output' | 'stopReason' | 'usage'>): CompletionResult {
-  const blocks = output.output?.message?.content ?? [];
-  let text = '';
-  const toolCalls: ToolCall[] = [];
-  for (const block of blocks) {
-    if (block.text !== undefined) text += block.text;
-    else if (block.toolUse) {
-      toolCalls.push({
-        id: block.toolUse.toolUseId ?? '',
-        type: 'function',
-        function: { name: block.toolUse.name ?? '', arguments: JSON.stringify(block.toolUse.input ?? {}) },
-      });
-    }
+export function partOf(block: ContentBlock): AssistantPart | undefined {
+  if (block.text !== undefined) return { type: 'text', text: block.text };
+  if (block.toolUse) {
+    return { type: 'tool-call', callId: block.toolUse.toolUseId ?? '', name: block.toolUse.name ?? '', arguments: JSON.stringify(block.toolUse.input ?? {}) };
   }
-  return {
-    message: assistantMessage(contentOf(text, toolCalls), toolCalls),
-    finishReason: finishReason(output.stopReason),
-    usage: toUsage(output.usage),
-  };
+  const reasoning = block.reasoningContent;
+  if (reasoning?.reasoningText) {
+    return { type: 'reasoning', text: reasoning.reasoningText.text ?? '', ...(reasoning.reasoningText.signature ? { signature: reasoning.reasoningText.signature } : {}) };
+  }
+  if (reasoning?.redactedContent) return { type: 'reasoning', text: '', redacted: Buffer.from(reasoning.redactedContent).toString('base64') };
+  return undefined;
+}
+
+export function fromConverseOutput(output: Pick<ConverseCommandOutput, 'output' | 'stopReason' | 'usage'>): CanonicalResult {
+  const blocks = output.output?.message?.content ?? [];
+  return { content: blocks.flatMap((b) => partOf(b) ?? []), reason: finishReason(output.stopReason), usage: toUsage(output.usage) };
 }

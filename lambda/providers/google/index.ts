@@ -7,7 +7,7 @@ import { fromGeminiStream } from './stream';
 import type { GeminiResponse } from './wire';
 
 export { toGeminiRequest, toolCallId } from './request';
-export { errorMessage, fromGeminiResponse } from './response';
+export { errorMessage, fromGeminiResponse, toUsage } from './response';
 export { fromGeminiStream } from './stream';
 export { toGeminiSchema } from './schema';
 
@@ -16,18 +16,18 @@ export function createGoogleProvider(instance: ProviderInstance): Provider {
   // Catalog entries may use the resource name ("models/gemini-2.5-flash") or the bare id.
   const modelUrl = (call: UpstreamCall) => `${base}/v1beta/models/${call.upstreamModel.replace(/^models\//, '')}`;
   const headers: Record<string, string> = instance.apiKey ? { 'x-goog-api-key': instance.apiKey } : {};
-  const post = (call: UpstreamCall, url: string) =>
-    postJson({ url, headers, body: toGeminiRequest(call, instance.name), signal: call.signal, provider: instance.name, errorMessage });
+  const provider = instance.name;
+  const post = (call: UpstreamCall, url: string) => postJson({ url, headers, body: toGeminiRequest(call), signal: call.signal, provider, errorMessage });
   return {
-    name: instance.name,
+    name: provider,
     kind: 'google',
     async complete(call) {
       const res = await post(call, `${modelUrl(call)}:generateContent`);
-      return fromGeminiResponse(await readJson<GeminiResponse>(res, call.signal, instance.name), instance.name);
+      return fromGeminiResponse(await readJson<GeminiResponse>(res, call.signal, provider), provider);
     },
     async *stream(call) {
       const res = await post(call, `${modelUrl(call)}:streamGenerateContent?alt=sse`);
-      yield* fromGeminiStream(bodyBytes(res, call.signal, instance.name), instance.name);
+      yield* fromGeminiStream(bodyBytes(res, call.signal, provider), provider);
     },
   };
 }

@@ -1,20 +1,19 @@
-// OpenAI chat request -> Gemini GenerateContentRequest.
-import { UpstreamError } from '../../openai/errors';
-import type { AssistantMessage, ChatMessage, ContentPart, TextPart, ToolChoice } from '../../openai/types';
+// Canonical request -> Gemini GenerateContentRequest.
+import type { Message, UserPart } from '../../core/canonical/content';
+import { joinText } from '../../core/canonical/content';
+import type { CanonicalRequest, ToolChoice } from '../../core/canonical/request';
+import { BadRequestError } from '../../wire/errors';
 import type { UpstreamCall } from '../provider';
 import { toGeminiSchema } from './schema';
 import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequest } from './wire';
 
 /**
  * Gemini returns no ids for function calls, so the adapter makes them: position in the answer plus name.
- * Carrying the name in the id keeps a later tool message resolvable even when ids repeat across turns.
+ * Carrying the name in the id keeps a later tool result resolvable even when ids repeat across turns.
  */
 export function toolCallId(index: number, name: string): string {
   return `call_${index}_${name}`;
 }
-
-const textOf = (content: string | TextPart[] | null): string =>
-  typeof content === 'string' ? content : (content ?? []).map((p) => p.text).join('');
 
 const MIME_BY_EXTENSION: Record<string, string> = {
   png: 'image/png',
@@ -27,25 +26,27 @@ const MIME_BY_EXTENSION: Record<string, string> = {
   pdf: 'application/pdf',
 };
 
-function guessMime(url: string): string {
+function guessMime(url: string, fallback: string): string {
   const path = url.split(/[?#]/)[0] ?? '';
   const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-  return MIME_BY_EXTENSION[ext] ?? 'image/jpeg';
+  return MIME_BY_EXTENSION[ext] ?? fallback;
 }
 
-function imagePart(url: string): GeminiPart {
-  const data = /^data:([^;,]+)?((?:;[^;,]*)*?)(;base64)?,(.*)$/s.exec(url);
+function mediaPart(source: Extract<UserPart, { type: 'image' }>['source'], fallbackMime: string): GeminiPart {
+  if (source.kind === 'base64') return { inlineData: { mimeType: source.mediaType, data: source.data } };
+  const data = /^data:([^;,]+)?((?:;[^;,]*)*?)(;base64)?,(.*)$/s.exec(source.url);
   if (data) {
-    const mimeType = data[1] ?? 'image/jpeg';
     const payload = data[4] ?? '';
-    return { inlineData: { mimeType, data: data[3] ? payload : Buffer.from(decodeURIComponent(payload)).toString('base64') } };
+    return { inlineData: { mimeType: data[1] ?? fallbackMime, data: data[3] ? payload : Buffer.from(decodeURIComponent(payload)).toString('base64') } };
   }
-  return { fileData: { mimeType: guessMime(url), fileUri: url } };
+  return { fileData: { mimeType: guessMime(source.url, fallbackMime), fileUri: source.url } };
 }
 
-function userParts(content: string | ContentPart[]): GeminiPart[] {
-  if (typeof content === 'string') return [{ text: content }];
-  return content.map((p) => (p.type === 'text' ? { text: p.text } : imagePart(p.image_url.url)));
+function userParts(parts: UserPart[]): GeminiPart[] {
+  return parts.flatMap((p): GeminiPart[] => {
+    if (p.type === 'text') return p.text ? [{ text: p.text }] : [];
+    return [mediaPart(p.source, p.type === 'image' ? 'image/jpeg' : 'application/pdf')];
+  });
 }
 
 /** Gemini wants args as an object; arguments a model once produced that are not one are kept, not dropped. */
@@ -59,25 +60,16 @@ function parseArgs(raw: string): Record<string, unknown> {
   return { arguments: raw };
 }
 
-function modelParts(message: AssistantMessage): GeminiPart[] {
-  const text = textOf(message.content);
-  const parts: GeminiPart[] = text ? [{ text }] : [];
-  for (const call of message.tool_calls ?? []) {
-    parts.push({ functionCall: { name: call.function.name, args: parseArgs(call.function.arguments) } });
-  }
-  return parts;
-}
-
-/** Tool messages name their call only by id; Gemini's functionResponse wants the function's name. */
-function functionNames(messages: ChatMessage[]): Map<string, string> {
+/** Tool results name their call only by id; Gemini's functionResponse wants the function's name. */
+function functionNames(messages: readonly Message[]): Map<string, string> {
   const names = new Map<string, string>();
   for (const m of messages) {
-    if (m.role === 'assistant') for (const call of m.tool_calls ?? []) names.set(call.id, call.function.name);
+    if (m.role === 'assistant') for (const p of m.content) if (p.type === 'tool-call') names.set(p.callId, p.name);
   }
   return names;
 }
 
-function toContents(messages: ChatMessage[], provider: string): { contents: GeminiContent[]; system: string[] } {
+function toContents(messages: readonly Message[]): { contents: GeminiContent[]; system: string[] } {
   const names = functionNames(messages);
   const contents: GeminiContent[] = [];
   const system: string[] = [];
@@ -91,21 +83,32 @@ function toContents(messages: ChatMessage[], provider: string): { contents: Gemi
   for (const m of messages) {
     switch (m.role) {
       case 'system':
-      case 'developer':
-        system.push(textOf(m.content));
+        system.push(joinText(m.content, '\n\n'));
         break;
       case 'user':
         push('user', userParts(m.content));
         break;
       case 'assistant':
-        push('model', modelParts(m));
+        // Reasoning from earlier turns is not sent back: Gemini cannot verify another model's thoughts.
+        push(
+          'model',
+          m.content.flatMap((p): GeminiPart[] => {
+            if (p.type === 'text') return p.text ? [{ text: p.text }] : [];
+            if (p.type === 'tool-call') return [{ functionCall: { name: p.name, args: parseArgs(p.arguments) } }];
+            return [];
+          }),
+        );
         break;
-      case 'tool': {
-        const name = names.get(m.tool_call_id);
-        if (!name) throw new UpstreamError(`${provider}: tool message answers unknown tool_call_id "${m.tool_call_id}"`, 400, { param: 'messages' });
-        push('user', [{ functionResponse: { name, response: { content: textOf(m.content) } } }]);
+      case 'tool':
+        push(
+          'user',
+          m.content.map((r) => {
+            const name = r.name ?? names.get(r.callId);
+            if (!name) throw new BadRequestError(`A tool result answers the unknown tool call id "${r.callId}".`, { param: 'messages', code: 'unknown_tool_call' });
+            return { functionResponse: { name, response: { content: joinText(r.content) } } };
+          }),
+        );
         break;
-      }
     }
   }
   return { contents, system };
@@ -113,44 +116,50 @@ function toContents(messages: ChatMessage[], provider: string): { contents: Gemi
 
 function toolConfig(choice: ToolChoice | undefined): GeminiRequest['toolConfig'] {
   if (choice === undefined) return undefined;
-  if (choice === 'none') return { functionCallingConfig: { mode: 'NONE' } };
-  if (choice === 'auto') return { functionCallingConfig: { mode: 'AUTO' } };
-  if (choice === 'required') return { functionCallingConfig: { mode: 'ANY' } };
-  return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.function.name] } };
+  if (choice.type === 'none') return { functionCallingConfig: { mode: 'NONE' } };
+  if (choice.type === 'auto') return { functionCallingConfig: { mode: 'AUTO' } };
+  if (choice.type === 'required') return { functionCallingConfig: { mode: 'ANY' } };
+  return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.name] } };
 }
 
+const BUDGET_BY_EFFORT = { minimal: 512, low: 1_024, medium: 8_192, high: 24_576 } as const;
+
 function generationConfig(call: UpstreamCall): GeminiGenerationConfig {
-  const r = call.request;
-  const format = r.response_format;
+  const r: CanonicalRequest = call.request;
+  const s = r.sampling;
+  const o = r.output;
+  const budget = r.reasoning?.budgetTokens ?? (r.reasoning?.effort ? BUDGET_BY_EFFORT[r.reasoning.effort] : undefined);
   return {
     maxOutputTokens: call.maxTokens,
-    ...(r.temperature !== undefined && { temperature: r.temperature }),
-    ...(r.top_p !== undefined && { topP: r.top_p }),
-    ...(r.stop !== undefined && r.stop.length > 0 && { stopSequences: r.stop }),
-    ...(r.seed !== undefined && { seed: r.seed }),
-    ...(r.presence_penalty !== undefined && { presencePenalty: r.presence_penalty }),
-    ...(r.frequency_penalty !== undefined && { frequencyPenalty: r.frequency_penalty }),
-    ...((format?.type === 'json_object' || format?.type === 'json_schema') && { responseMimeType: 'application/json' }),
-    ...(format?.type === 'json_schema' && format.json_schema.schema && { responseSchema: toGeminiSchema(format.json_schema.schema) }),
+    ...(s.temperature !== undefined && { temperature: s.temperature }),
+    ...(s.topP !== undefined && { topP: s.topP }),
+    ...(s.topK !== undefined && { topK: s.topK }),
+    ...(s.stop?.length && { stopSequences: s.stop }),
+    ...(s.seed !== undefined && { seed: s.seed }),
+    ...(s.presencePenalty !== undefined && { presencePenalty: s.presencePenalty }),
+    ...(s.frequencyPenalty !== undefined && { frequencyPenalty: s.frequencyPenalty }),
+    ...(o && o.type !== 'text' && { responseMimeType: 'application/json' }),
+    ...(o?.type === 'json_schema' && { responseSchema: toGeminiSchema(o.schema) }),
+    ...(call.model.reasoning && budget !== undefined && { thinkingConfig: { thinkingBudget: budget, includeThoughts: true } }),
   };
 }
 
-export function toGeminiRequest(call: UpstreamCall, provider: string): GeminiRequest {
+export function toGeminiRequest(call: UpstreamCall): GeminiRequest {
   const r = call.request;
-  const { contents, system } = toContents(r.messages, provider);
+  const { contents, system } = toContents(r.messages);
   const tools = r.tools?.length
     ? [
         {
           functionDeclarations: r.tools.map((t) => ({
-            name: t.function.name,
-            ...(t.function.description !== undefined && { description: t.function.description }),
-            ...(t.function.parameters !== undefined && { parameters: toGeminiSchema(t.function.parameters) }),
+            name: t.name,
+            ...(t.description !== undefined && { description: t.description }),
+            parameters: toGeminiSchema(t.parameters),
           })),
         },
       ]
     : undefined;
   // A function-calling mode without declarations is an error upstream, so it travels only with tools.
-  const config = tools ? toolConfig(r.tool_choice) : undefined;
+  const config = tools ? toolConfig(r.toolChoice) : undefined;
   return {
     contents,
     ...(system.length > 0 && { systemInstruction: { parts: system.map((text) => ({ text })) } }),

@@ -1,62 +1,59 @@
-// Gemini GenerateContentResponse -> envelope-free OpenAI result, shared by the whole and the streamed answer.
-import { UpstreamError } from '../../openai/errors';
-import type { CompletionResult, FinishReason, ToolCall, Usage } from '../../openai/types';
-import { assistantMessage, contentOf } from '../message';
+// Gemini GenerateContentResponse -> canonical result, shared by the whole and the streamed answer.
+import type { AssistantPart } from '../../core/canonical/content';
+import type { CanonicalResult, FinishReason } from '../../core/canonical/result';
+import { usage, type Usage } from '../../core/canonical/usage';
+import { UpstreamError } from '../../wire/errors';
 import { toolCallId } from './request';
 import type { GeminiCandidate, GeminiErrorBody, GeminiPart, GeminiResponse, GeminiUsageMetadata } from './wire';
 
 const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']);
 
-/** Gemini says STOP after a function call too; OpenAI clients look for tool_calls to run the tools. */
+/** Gemini says STOP after a function call too; clients look for tool calls to run the tools. */
 export function finishReason(reason: string, calledTools: boolean): FinishReason {
   if (reason === 'MAX_TOKENS') return 'length';
   if (FILTERED.has(reason)) return 'content_filter';
   return calledTools ? 'tool_calls' : 'stop';
 }
 
-/** Thinking tokens are billed as output, so they count as completion tokens. */
+/** Thinking tokens are billed as output: they count as output tokens, and as the reasoning part of them. */
 export function toUsage(meta: GeminiUsageMetadata | undefined): Usage {
-  const prompt = meta?.promptTokenCount ?? 0;
-  const completion = (meta?.candidatesTokenCount ?? 0) + (meta?.thoughtsTokenCount ?? 0);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  const thoughts = meta?.thoughtsTokenCount ?? 0;
+  return usage({
+    inputTokens: meta?.promptTokenCount ?? 0,
+    outputTokens: (meta?.candidatesTokenCount ?? 0) + thoughts,
+    cacheReadTokens: meta?.cachedContentTokenCount ?? 0,
+    reasoningTokens: thoughts,
+  });
 }
 
-/** The answer's visible text; reasoning summaries (thought parts) are not part of it. */
-export function answerText(parts: GeminiPart[]): string {
-  return parts.map((p) => (p.text !== undefined && !p.thought ? p.text : '')).join('');
+/** A candidate's parts as canonical content; call ids are numbered from `firstCall` in the whole answer. */
+export function partsOf(parts: GeminiPart[], firstCall = 0): AssistantPart[] {
+  let calls = firstCall;
+  return parts.flatMap((p): AssistantPart[] => {
+    if (p.functionCall) {
+      const id = toolCallId(calls++, p.functionCall.name);
+      return [{ type: 'tool-call', callId: id, name: p.functionCall.name, arguments: JSON.stringify(p.functionCall.args ?? {}) }];
+    }
+    if (p.text === undefined || p.text === '') return [];
+    return p.thought ? [{ type: 'reasoning', text: p.text }] : [{ type: 'text', text: p.text }];
+  });
 }
 
-/** Function-call parts as OpenAI tool calls, numbered from `first` (their position in the whole answer). */
-export function toolCalls(parts: GeminiPart[], first = 0): ToolCall[] {
-  return parts
-    .flatMap((p) => (p.functionCall ? [p.functionCall] : []))
-    .map((call, i) => ({
-      id: toolCallId(first + i, call.name),
-      type: 'function',
-      function: { name: call.name, arguments: JSON.stringify(call.args ?? {}) },
-    }));
-}
-
-function firstCandidate(body: GeminiResponse): GeminiCandidate | undefined {
+export function firstCandidate(body: GeminiResponse): GeminiCandidate | undefined {
   return body.candidates?.find((c) => (c.index ?? 0) === 0) ?? body.candidates?.[0];
 }
 
-export function fromGeminiResponse(body: GeminiResponse, provider: string): CompletionResult {
+export function fromGeminiResponse(body: GeminiResponse, provider: string): CanonicalResult {
   const candidate = firstCandidate(body);
   if (!candidate) {
     // A blocked prompt comes back as 200 with feedback and no candidates.
-    if (body.promptFeedback?.blockReason) {
-      return { message: assistantMessage(null, []), finishReason: 'content_filter', usage: toUsage(body.usageMetadata) };
-    }
+    if (body.promptFeedback?.blockReason) return { content: [], reason: 'content_filter', usage: toUsage(body.usageMetadata) };
     throw new UpstreamError(`${provider} returned no candidates`, 502);
   }
-  const parts = candidate.content?.parts ?? [];
-  const text = answerText(parts);
-  const calls = toolCalls(parts);
+  const content = partsOf(candidate.content?.parts ?? []);
   return {
-    // A candidate without parts said nothing at all, which is null content rather than an empty answer.
-    message: assistantMessage(parts.length === 0 ? null : contentOf(text, calls), calls),
-    finishReason: finishReason(candidate.finishReason ?? 'STOP', calls.length > 0),
+    content,
+    reason: finishReason(candidate.finishReason ?? 'STOP', content.some((p) => p.type === 'tool-call')),
     usage: toUsage(body.usageMetadata),
   };
 }

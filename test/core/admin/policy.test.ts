@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PermissionDeniedError } from '../../../lambda/openai/errors';
+import { PermissionDeniedError } from '../../../lambda/wire/errors';
 import {
   assertAllowlistAllowed,
   assertCanAddKey,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../../lambda/openai/errors';
+import { BadRequestError } from '../../../lambda/wire/errors';
 import {
   parseAccountInput,
   parseAccountPatch,

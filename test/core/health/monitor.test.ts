@@ -1,7 +1,8 @@
 // The health monitor: breakers shared through a store, decided from memory, with a ManualClock.
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../../lambda/openai/errors';
-import { MODELS, findModel, type ModelSpec } from '../../../lambda/core/catalog';
+import { UpstreamError } from '../../../lambda/wire/errors';
+import { MODELS, findModel } from '../../helpers/catalog';
+import { type ModelSpec } from '../../../lambda/core/catalog';
 import { ManualClock } from '../../../lambda/core/clock';
 import type { AttemptReport, Target } from '../../../lambda/core/fallback';
 import { HealthMonitor, type HealthOptions } from '../../../lambda/core/health/monitor';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../../lambda/openai/errors';
-import type { ChatRequest } from '../../../lambda/openai/types';
-import { findModel, type ModelSpec } from '../../../lambda/core/catalog';
+import { BadRequestError } from '../../../lambda/wire/errors';
+import type { CanonicalRequest } from '../../../lambda/core/canonical/request';
+import { user } from '../../helpers/provider';
+import { findModel } from '../../helpers/catalog';
+import { type ModelSpec } from '../../../lambda/core/catalog';
 import { rateLimitHeaders, retryAfterSeconds } from '../../../lambda/core/limits/headers';
 import { describeLimits } from '../../../lambda/core/limits/describe';
 import { checkMaxTokens, outputCap, reservationFor } from '../../../lambda/core/limits/policy';
@@ -9,11 +11,11 @@ import { windowsAt } from '../../../lambda/core/limits/windows';
 import { PLANS, type Limits } from '../../../lambda/core/plans';
 import { estimatePromptTokens } from '../../../lambda/core/tokens';
 
-const request = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
+const request = (extra: Partial<CanonicalRequest> = {}): CanonicalRequest => ({
   model: 'gpt-4.1',
-  messages: [{ role: 'user', content: 'Summarise the plan table in one line.' }],
+  messages: [user('Summarise the plan table in one line.')],
   stream: false,
-  include_usage: false,
+  sampling: {},
   ...extra,
 });
 const model = (id: string) => findModel(id) as ModelSpec;
@@ -24,7 +26,7 @@ describe('max_tokens against the plan', () => {
   it('rejects a cap above the plan maximum with a 400 naming max_tokens and the limit', () => {
     const err = (() => {
       try {
-        checkMaxTokens(request({ max_tokens: 4_097 }), free);
+        checkMaxTokens(request({ maxOutputTokens: 4_097 }), free);
       } catch (e) {
         return e;
       }
@@ -32,8 +34,8 @@ describe('max_tokens against the plan', () => {
     expect(err).toBeInstanceOf(BadRequestError);
     expect(err).toMatchObject({ status: 400, param: 'max_tokens' });
     expect((err as Error).message).toContain('4096 max tokens per request');
-    expect(() => checkMaxTokens(request({ max_tokens: 4_096 }), free)).not.toThrow();
-    expect(() => checkMaxTokens(request({ max_tokens: 128_000 }), enterprise)).not.toThrow();
+    expect(() => checkMaxTokens(request({ maxOutputTokens: 4_096 }), free)).not.toThrow();
+    expect(() => checkMaxTokens(request({ maxOutputTokens: 128_000 }), enterprise)).not.toThrow();
   });
 
   it('defaults an absent cap to the smaller of the plan maximum and the model maximum', () => {
@@ -41,11 +43,11 @@ describe('max_tokens against the plan', () => {
     expect(outputCap(request(), model('gpt-4.1'), PLANS.pro.limits)).toBe(32_768);
     expect(outputCap(request(), model('llama-3.3-70b'), PLANS.pro.limits)).toBe(8_192);
     expect(outputCap(request(), model('gpt-5'), enterprise)).toBe(128_000);
-    expect(outputCap(request({ max_tokens: 100 }), model('gpt-5'), enterprise)).toBe(100);
+    expect(outputCap(request({ maxOutputTokens: 100 }), model('gpt-5'), enterprise)).toBe(100);
   });
 
   it('reserves the estimated prompt plus the largest cap any planned model may use', () => {
-    const r = request({ max_tokens: undefined });
+    const r = request({ maxOutputTokens: undefined });
     const { promptTokens, reserved } = reservationFor(r, [model('llama-3.3-70b'), model('gpt-4.1')], PLANS.pro.limits);
     expect(promptTokens).toBe(estimatePromptTokens(r));
     expect(reserved).toBe(promptTokens + 32_768);

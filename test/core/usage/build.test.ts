@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findModel, type ModelSpec } from '../../../lambda/core/catalog';
+import { findModel } from '../../helpers/catalog';
+import { type ModelSpec } from '../../../lambda/core/catalog';
+import { usage } from '../../../lambda/core/canonical/usage';
 import { buildRecord, type Observed } from '../../../lambda/core/usage/build';
 
 const gpt41 = findModel('gpt-4.1') as ModelSpec;
@@ -8,8 +10,12 @@ const base: Observed = {
   completionId: 'chatcmpl-1',
   keyId: 'key_1',
   accountId: 'acct_1',
-  request: { model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }], stream: true, include_usage: false },
+  dialect: 'openai-chat',
+  requestedModel: 'gpt-4.1',
+  stream: true,
   routingMode: 'explicit',
+  routingReason: 'explicit: requested model',
+  fallbacks: 0,
   served: { model: gpt41, provider: 'openai' },
   promptEstimate: 8,
   pieces: 5,
@@ -21,12 +27,19 @@ const base: Observed = {
 
 describe('usage record', () => {
   it('holds exactly the upstream usage report when there is one, priced from the catalog', () => {
-    const r = buildRecord({ ...base, usage: { prompt_tokens: 3, completion_tokens: 11, total_tokens: 14 } });
-    expect(r).toMatchObject({ promptTokens: 3, completionTokens: 11, totalTokens: 14, usageSource: 'upstream', modelUsed: 'gpt-4.1', provider: 'openai' });
+    const r = buildRecord({ ...base, usage: usage({ inputTokens: 3, outputTokens: 11 }) });
+    expect(r).toMatchObject({ promptTokens: 3, completionTokens: 11, totalTokens: 14, usageSource: 'upstream', modelUsed: 'gpt-4.1', provider: 'openai', dialect: 'openai-chat' });
     // gpt-4.1: $2 in, $8 out per 1M tokens.
     expect(r.costNanoUsd).toBe(3 * 2_000 + 11 * 8_000);
     expect(r.costUsd).toBeCloseTo(0.000094, 12);
     expect(r).toMatchObject({ latencyMs: 250, ttftMs: 40, startedAt: '2026-01-15T12:00:00.000Z', clientDisconnected: false });
+  });
+
+  it('prices cached and reasoning tokens as the provider reported them, cache reads at the cached price', () => {
+    const r = buildRecord({ ...base, usage: usage({ inputTokens: 2_000, cacheReadTokens: 1_500, outputTokens: 100, reasoningTokens: 40 }) });
+    expect(r).toMatchObject({ promptTokens: 2_000, cacheReadTokens: 1_500, cacheWriteTokens: 0, reasoningTokens: 40, completionTokens: 100 });
+    // gpt-4.1: 500 uncached at $2, 1,500 cached at $0.50, 100 out at $8 (per 1M tokens).
+    expect(r.costNanoUsd).toBe(500 * 2_000 + 1_500 * 500 + 100 * 8_000);
   });
 
   it('estimates a cut stream from the prompt estimate and the pieces the client received, and says so', () => {

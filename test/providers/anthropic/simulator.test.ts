@@ -1,68 +1,100 @@
 // The Anthropic adapter against the simulator's Anthropic protocol, over loopback HTTP.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { UpstreamError } from '../../../lambda/openai/errors';
-import type { ChatRequest, StreamPiece } from '../../../lambda/openai/types';
+import { accumulate } from '../../../lambda/core/canonical/accumulate';
+import type { CanonicalRequest } from '../../../lambda/core/canonical/request';
+import type { StreamPart } from '../../../lambda/core/canonical/result';
+import { signThought } from '../../../lambda/local/simulator/answer';
+import { UpstreamError } from '../../../lambda/wire/errors';
 import { createAnthropicProvider } from '../../../lambda/providers/anthropic';
-import { collect, expectStreamEnd, rejection, textOf, upstreamCall, weatherTool, wholeAndStreamed, withSimulator } from '../../helpers/provider';
+import { answerText, collect, expectSameAnswer, expectStreamEnd, rejection, system, textOf, toolCall, toolResult, upstreamCall, user, weatherTool, wholeAndStreamed, withSimulator } from '../../helpers/provider';
 
 const env = withSimulator((sim) =>
   createAnthropicProvider({ name: 'anthropic', kind: 'anthropic', baseUrl: `${sim.url}/anthropic`, apiKey: 'sim', live: false }),
 );
 afterEach(() => vi.restoreAllMocks());
 
-const call = (request: Partial<ChatRequest>, signal?: AbortSignal) =>
-  upstreamCall(
-    { model: 'claude', messages: [{ role: 'user', content: 'Tell me about lighthouses' }], ...request },
-    { upstreamModel: 'claude-sonnet-4-5', maxTokens: 256, signal },
-  );
+const call = (request: Partial<CanonicalRequest>, signal?: AbortSignal, maxTokens = 256) =>
+  upstreamCall({ model: 'claude', messages: [user('Tell me about lighthouses')], ...request }, { upstreamModel: 'claude-sonnet-4-5', maxTokens, reasoning: true, signal });
 
 describe('anthropic adapter vs simulator', () => {
-  it('sends the Messages API headers and a body the simulator accepts', async () => {
+  it('sends the Messages API headers (and the client\'s betas) and a body the simulator accepts', async () => {
     const spy = vi.spyOn(globalThis, 'fetch');
-    await env.provider.complete(call({ messages: [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: 'Hello' }] }));
+    await env.provider.complete(call({ messages: [system('Be kind.'), user('Hello')], hints: { anthropicBeta: ['interleaved-thinking-2025-05-14'] } }));
     const [url, init] = spy.mock.calls[0] ?? [];
     expect(String(url)).toBe(`${env.sim.url}/anthropic/v1/messages`);
-    expect(init?.headers).toMatchObject({ 'x-api-key': 'sim', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' });
+    expect(init?.headers).toMatchObject({ 'x-api-key': 'sim', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'interleaved-thinking-2025-05-14', 'content-type': 'application/json' });
     expect(env.sim.stats('anthropic').lastBody).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 256, system: 'Be kind.' });
   });
 
   it('answers with text, the same whether streamed or not, with equal usage', async () => {
-    const { done, pieces } = await wholeAndStreamed(env.provider, call);
-    expect(done.finishReason).toBe('stop');
-    expect(done.message.content).toMatch(/^Simulated claude-sonnet-4-5 reply to: Tell me about lighthouses\./);
-    expect(done.usage.completion_tokens).toBeGreaterThan(0);
-    expect(textOf(pieces)).toBe(done.message.content);
-    expectStreamEnd(pieces, 'stop', done.usage);
+    const { done, parts } = await wholeAndStreamed(env.provider, call);
+    expect(done.reason).toBe('stop');
+    expect(answerText(done)).toMatch(/^Simulated claude-sonnet-4-5 reply to: Tell me about lighthouses\./);
+    expect(done.usage.outputTokens).toBeGreaterThan(0);
+    expect(textOf(parts)).toBe(answerText(done));
+    expectStreamEnd(parts, 'stop', done.usage);
   });
 
   it('calls the tool the prompt names, streamed and not', async () => {
-    const request = { tools: [weatherTool], messages: [{ role: 'user' as const, content: 'Use get_weather for Paris' }] };
-    const { done, pieces } = await wholeAndStreamed(env.provider, call, request);
-    expect(done.finishReason).toBe('tool_calls');
-    expect(done.message.content).toBeNull();
-    const toolCall = done.message.tool_calls?.[0];
-    expect(toolCall?.id).toMatch(/^toolu_/);
-    expect(toolCall?.function.name).toBe('get_weather');
-    expect(typeof (JSON.parse(toolCall?.function.arguments ?? 'null') as { city?: unknown }).city).toBe('string');
+    const request = { tools: [weatherTool], messages: [user('Use get_weather for Paris')] };
+    const { done, parts } = await wholeAndStreamed(env.provider, call, request);
+    expect(done.reason).toBe('tool_calls');
+    const tool = done.content.find((p) => p.type === 'tool-call');
+    expect(tool).toMatchObject({ type: 'tool-call', callId: expect.stringMatching(/^toolu_/), name: 'get_weather' });
+    expect(typeof (JSON.parse(tool?.type === 'tool-call' ? tool.arguments : 'null') as { city?: unknown }).city).toBe('string');
+    expectSameAnswer(parts.filter((p) => p.type !== 'stream-start'), done);
+  });
 
-    const deltas = pieces.flatMap((p) => p.delta?.tool_calls ?? []);
-    expect(deltas[0]).toEqual({ index: 0, id: toolCall?.id, type: 'function', function: { name: 'get_weather', arguments: '' } });
-    expect(deltas.map((d) => d.function?.arguments ?? '').join('')).toBe(toolCall?.function.arguments);
-    expectStreamEnd(pieces, 'tool_calls', done.usage);
+  it('follows a forced tool choice even when the prompt names no tool', async () => {
+    const done = await env.provider.complete(call({ tools: [weatherTool], toolChoice: { type: 'tool', name: 'get_weather' }, messages: [user('hello')] }));
+    expect(done.content.some((p) => p.type === 'tool-call' && p.name === 'get_weather')).toBe(true);
   });
 
   it('sends a tool result back as a tool_result the simulator reads', async () => {
     const done = await env.provider.complete(
-      call({
-        tools: [weatherTool],
-        messages: [
-          { role: 'user', content: 'Use get_weather for Paris' },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_x', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
-          { role: 'tool', tool_call_id: 'toolu_x', content: 'sunny and 21 degrees' },
-        ],
-      }),
+      call({ tools: [weatherTool], messages: [user('Use get_weather for Paris'), toolCall('toolu_x', 'get_weather', '{"city":"Paris"}'), toolResult('toolu_x', 'sunny and 21 degrees')] }),
     );
-    expect(done.message.content).toBe('The tool returned: sunny and 21 degrees');
+    expect(answerText(done)).toBe('The tool returned: sunny and 21 degrees');
+  });
+
+  it('thinks when asked, signed, and a signed thought sent back is accepted as it came', async () => {
+    const { done, parts } = await wholeAndStreamed(env.provider, (r) => call(r, undefined, 4096), { reasoning: { budgetTokens: 2048 } });
+    const thought = done.content[0];
+    expect(thought).toMatchObject({ type: 'reasoning', signature: signThought(thought?.type === 'reasoning' ? thought.text : '') });
+    expect(accumulate(parts).content[0]).toEqual(thought);
+    const next = await env.provider.complete(call({ reasoning: { budgetTokens: 2048 }, messages: [user('Tell me about lighthouses'), { role: 'assistant', content: done.content }, user('and more')] }, undefined, 4096));
+    expect(next.reason).toBe('stop');
+    // A thought that was altered on the way is refused, as Anthropic refuses it.
+    const altered = { ...(thought as Extract<typeof thought, { type: 'reasoning' }>), text: 'something else' };
+    const err = await rejection(env.provider.complete(call({ messages: [user('x'), { role: 'assistant', content: [altered, { type: 'text', text: 'a' }] }, user('y')] })));
+    expect((err as UpstreamError).upstream).toBe(400);
+  });
+
+  it('answers structured output through the schema tool as JSON text, streamed and not', async () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1, maximum: 7 } }, required: ['city', 'days'], additionalProperties: false };
+    const { done, parts } = await wholeAndStreamed(env.provider, call, { output: { type: 'json_schema', name: 'plan', schema } });
+    expect(done.reason).toBe('stop');
+    const value = JSON.parse(answerText(done)) as { city: string; days: number };
+    expect(typeof value.city).toBe('string');
+    expect(value.days).toBeGreaterThanOrEqual(1);
+    expect(textOf(parts)).toBe(answerText(done));
+    expect(parts.some((p) => p.type === 'tool-input-start')).toBe(false);
+  });
+
+  it('reports cache writes, then reads, for a prompt prefix behind a cache breakpoint', async () => {
+    const long = Array.from({ length: 1100 }, (_, i) => `word${i}`).join(' ');
+    const request = { messages: [{ role: 'system' as const, content: [{ type: 'text' as const, text: long, cache: {} }] }, user('question one')] };
+    const first = await env.provider.complete(call(request));
+    expect(first.usage.cacheWriteTokens).toBe(1100);
+    expect(first.usage.cacheReadTokens).toBe(0);
+    const second = await env.provider.complete(call({ ...request, messages: [request.messages[0]!, user('question two')] }));
+    expect(second.usage).toMatchObject({ cacheReadTokens: 1100, cacheWriteTokens: 0 });
+    expect(second.usage.inputTokens).toBeGreaterThan(1100);
+  });
+
+  it('counts tokens through the count_tokens endpoint', async () => {
+    const n = await env.provider.countTokens!(call({ messages: [user('one two three')] }));
+    expect(n).toBe(4);
   });
 
   it.each([529, 500])('a %i fault is a retryable UpstreamError carrying the provider message', async (status) => {
@@ -84,20 +116,20 @@ describe('anthropic adapter vs simulator', () => {
     expect((err as UpstreamError).message).toContain('invalid_request_error');
   });
 
-  it('a stream cut after two tokens fails with an UpstreamError and never finishes', async () => {
+  it('a stream cut after two tokens ends without a finish (which the core reads as a cut stream)', async () => {
     env.sim.configure('anthropic', { fault: { kind: 'cut', afterTokens: 2 } });
-    const seen: StreamPiece[] = [];
+    const seen: StreamPart[] = [];
     const err = await rejection(
       (async () => {
-        for await (const piece of env.provider.stream(call({ stream: true }))) seen.push(piece);
+        for await (const part of env.provider.stream(call({ stream: true }))) seen.push(part);
       })(),
     );
     expect(err).toBeInstanceOf(UpstreamError);
     expect((err as UpstreamError).retryable).toBe(true);
     expect((err as UpstreamError).upstream).toBe('stream');
     // The simulator flushes each frame before it cuts, so exactly the two tokens arrive.
-    expect(seen.filter((p) => p.delta?.content).length).toBe(2);
-    expect(seen.some((p) => p.finishReason || p.usage)).toBe(false);
+    expect(seen.filter((p) => p.type === 'text-delta').length).toBe(2);
+    expect(seen.some((p) => p.type === 'finish')).toBe(false);
   });
 
   it('an abort stops a stream mid-answer and the simulator sees the client go', async () => {
@@ -105,8 +137,8 @@ describe('anthropic adapter vs simulator', () => {
     const controller = new AbortController();
     const err = await rejection(
       (async () => {
-        for await (const piece of env.provider.stream(call({ stream: true }, controller.signal))) {
-          if (piece.delta?.content) controller.abort();
+        for await (const part of env.provider.stream(call({ stream: true }, controller.signal))) {
+          if (part.type === 'text-delta') controller.abort();
         }
       })(),
     );

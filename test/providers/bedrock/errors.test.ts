@@ -8,7 +8,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../../lambda/openai/errors';
+import { UpstreamError } from '../../../lambda/wire/errors';
 import { toUpstreamError } from '../../../lambda/providers/bedrock/errors';
 
 interface ErrorFixture {

@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../../lambda/openai/errors';
-import type { ChatRequest } from '../../../lambda/openai/types';
+import type { CanonicalRequest } from '../../../lambda/core/canonical/request';
+import { BadRequestError } from '../../../lambda/wire/errors';
 import { toConverseInput } from '../../../lambda/providers/bedrock/request';
-import { upstreamCall } from '../../helpers/provider';
+import { system, toolCall, toolResult, upstreamCall, user } from '../../helpers/provider';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/bedrock/${name}`, import.meta.url), 'utf8'));
 
-const call = (request: Partial<ChatRequest>, upstreamModel = 'amazon.nova-lite-v1:0', maxTokens = 512) =>
-  upstreamCall({ model: 'x', messages: [{ role: 'user', content: 'Hi' }], ...request }, { upstreamModel, maxTokens });
+const CLAUDE = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
+const call = (request: Partial<CanonicalRequest>, upstreamModel = 'amazon.nova-lite-v1:0', maxTokens = 512) =>
+  upstreamCall({ model: 'x', messages: [user('Hi')], ...request }, { upstreamModel, maxTokens, reasoning: upstreamModel.includes('anthropic') });
+const input = (request: Partial<CanonicalRequest>, upstreamModel?: string, maxTokens?: number) => toConverseInput(call(request, upstreamModel, maxTokens)).input;
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -20,17 +22,8 @@ function thrown(fn: () => unknown): unknown {
 }
 
 describe('toConverseInput', () => {
-  it('moves system and developer messages into system blocks and always sends maxTokens', () => {
-    const input = toConverseInput(
-      call({
-        messages: [
-          { role: 'system', content: 'Be brief.' },
-          { role: 'developer', content: [{ type: 'text', text: 'Answer in French.' }] },
-          { role: 'user', content: 'Hello' },
-        ],
-      }, 'amazon.nova-lite-v1:0', 300),
-    );
-    expect(input).toEqual({
+  it('moves system messages into system blocks and always sends maxTokens', () => {
+    expect(input({ messages: [system('Be brief.'), system('Answer in French.'), user('Hello')] }, 'amazon.nova-lite-v1:0', 300)).toEqual({
       modelId: 'amazon.nova-lite-v1:0',
       system: [{ text: 'Be brief.' }, { text: 'Answer in French.' }],
       messages: [{ role: 'user', content: [{ text: 'Hello' }] }],
@@ -38,138 +31,131 @@ describe('toConverseInput', () => {
     });
   });
 
-  it('sends data-URL images as bytes and rejects remote image URLs as the caller’s error', () => {
+  it('sends base64 images and PDFs as bytes and rejects remote URLs as the caller’s error', () => {
     const png = Buffer.from('not really a png');
-    const input = toConverseInput(
-      call({
+    const content =
+      input({
         messages: [
           {
             role: 'user',
             content: [
               { type: 'text', text: 'What is this?' },
-              { type: 'image_url', image_url: { url: `data:image/jpeg;base64,${png.toString('base64')}` } },
+              { type: 'image', source: { kind: 'base64', mediaType: 'image/jpeg', data: png.toString('base64') } },
+              { type: 'document', source: { kind: 'base64', mediaType: 'application/pdf', data: png.toString('base64') }, title: 'Q3 report.pdf' },
             ],
           },
         ],
-      }),
-    );
-    const content = input.messages?.[0]?.content ?? [];
+      }).messages?.[0]?.content ?? [];
     expect(content[0]).toEqual({ text: 'What is this?' });
-    const image = content[1]?.image;
-    expect(image?.format).toBe('jpeg');
-    expect(Buffer.from(image?.source?.bytes ?? new Uint8Array()).equals(png)).toBe(true);
+    expect(content[1]?.image?.format).toBe('jpeg');
+    expect(Buffer.from(content[1]?.image?.source?.bytes ?? new Uint8Array()).equals(png)).toBe(true);
+    expect(content[2]?.document).toMatchObject({ format: 'pdf', name: 'Q3 report pdf' });
 
-    const err = thrown(() =>
-      toConverseInput(call({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }] })),
-    );
+    const err = thrown(() => input({ messages: [{ role: 'user', content: [{ type: 'image', source: { kind: 'url', url: 'https://example.com/cat.png' } }] }] }));
     expect(err).toBeInstanceOf(BadRequestError);
     expect((err as BadRequestError).param).toBe('messages');
   });
 
   it('turns a tool exchange into toolUse and toolResult blocks with strictly alternating roles', () => {
-    const input = toConverseInput(
-      call({
+    expect(
+      input({
         messages: [
-          { role: 'user', content: 'What is the most popular song on WZPZ?' },
-          { role: 'user', content: 'Be quick.' },
-          {
-            role: 'assistant',
-            content: null,
-            tool_calls: [{ id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', type: 'function', function: { name: 'top_song', arguments: '{"sign":"WZPZ"}' } }],
-          },
-          { role: 'tool', tool_call_id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', content: 'Elemental Hotel by 8 Storey Hike' },
-          { role: 'user', content: 'Thanks. Who sings it?' },
+          user('What is the most popular song on WZPZ?'),
+          user('Be quick.'),
+          toolCall('tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', 'top_song', '{"sign":"WZPZ"}'),
+          toolResult('tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', 'Elemental Hotel by 8 Storey Hike'),
+          user('Thanks. Who sings it?'),
         ],
-        tools: [{ type: 'function', function: { name: 'top_song', parameters: { type: 'object' } } }],
-      }),
-    );
-    expect(input.messages).toEqual([
+        tools: [{ name: 'top_song', parameters: { type: 'object' } }],
+      }).messages,
+    ).toEqual([
       { role: 'user', content: [{ text: 'What is the most popular song on WZPZ?' }, { text: 'Be quick.' }] },
       { role: 'assistant', content: [{ toolUse: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name: 'top_song', input: { sign: 'WZPZ' } } }] },
       {
         role: 'user',
-        content: [
-          { toolResult: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', content: [{ text: 'Elemental Hotel by 8 Storey Hike' }] } },
-          { text: 'Thanks. Who sings it?' },
-        ],
+        content: [{ toolResult: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', content: [{ text: 'Elemental Hotel by 8 Storey Hike' }] } }, { text: 'Thanks. Who sings it?' }],
       },
     ]);
   });
 
+  it('sends Claude its signed thinking back as reasoningContent, and no other model any reasoning', () => {
+    const messages: CanonicalRequest['messages'] = [
+      user('x'),
+      { role: 'assistant', content: [{ type: 'reasoning', text: 'hmm', signature: 'sig' }, { type: 'reasoning', text: '', redacted: 'AAEC' }, { type: 'text', text: 'answer' }] },
+      user('y'),
+    ];
+    expect(input({ messages }, CLAUDE).messages?.[1]?.content).toEqual([
+      { reasoningContent: { reasoningText: { text: 'hmm', signature: 'sig' } } },
+      { reasoningContent: { redactedContent: new Uint8Array([0, 1, 2]) } },
+      { text: 'answer' },
+    ]);
+    expect(input({ messages }).messages?.[1]?.content).toEqual([{ text: 'answer' }]);
+  });
+
+  it('puts cache points after what they close: system, content and tools', () => {
+    const i = input({
+      messages: [{ role: 'system', content: [{ type: 'text', text: 'context', cache: {} }] }, { role: 'user', content: [{ type: 'text', text: 'q', cache: {} }] }],
+      tools: [{ name: 'f', parameters: { type: 'object' }, cache: {} }],
+    });
+    expect(i.system).toEqual([{ text: 'context' }, { cachePoint: { type: 'default' } }]);
+    expect(i.messages?.[0]?.content).toEqual([{ text: 'q' }, { cachePoint: { type: 'default' } }]);
+    expect(i.toolConfig?.tools?.[1]).toEqual({ cachePoint: { type: 'default' } });
+  });
+
   it('rejects tool-call arguments that are not JSON', () => {
-    const err = thrown(() =>
-      toConverseInput(
-        call({
-          messages: [
-            { role: 'user', content: 'x' },
-            { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{oops' } }] },
-          ],
-        }),
-      ),
-    );
-    expect(err).toBeInstanceOf(BadRequestError);
+    expect(thrown(() => input({ messages: [user('x'), toolCall('c1', 'f', '{oops')] }))).toBeInstanceOf(BadRequestError);
   });
 
   it('declares tools exactly as the Converse documentation does', () => {
-    const input = toConverseInput(
-      call({
-        tools: [
-          {
-            type: 'function',
-            function: {
-              name: 'top_song',
-              description: 'Get the most popular song played on a radio station.',
-              parameters: {
-                type: 'object',
-                properties: {
-                  sign: {
-                    type: 'string',
-                    description: 'The call sign for the radio station for which you want the most popular song. Example calls signs are WZPZ and WKRP.',
-                  },
-                },
-                required: ['sign'],
-              },
+    const i = input({
+      tools: [
+        {
+          name: 'top_song',
+          description: 'Get the most popular song played on a radio station.',
+          parameters: {
+            type: 'object',
+            properties: {
+              sign: { type: 'string', description: 'The call sign for the radio station for which you want the most popular song. Example calls signs are WZPZ and WKRP.' },
             },
+            required: ['sign'],
           },
-        ],
-      }),
-    );
-    expect(input.toolConfig).toEqual(fixture('tool-config.json'));
-  });
-
-  it('maps tool_choice to auto, any and tool, and drops the tools for none', () => {
-    const tools: ChatRequest['tools'] = [{ type: 'function', function: { name: 'top_song' } }];
-    const choice = (tool_choice: ChatRequest['tool_choice']) => toConverseInput(call({ tools, tool_choice })).toolConfig;
-    expect(choice('auto')?.toolChoice).toEqual({ auto: {} });
-    expect(choice('required')?.toolChoice).toEqual({ any: {} });
-    expect(choice({ type: 'function', function: { name: 'top_song' } })?.toolChoice).toEqual({ tool: { name: 'top_song' } });
-    expect(choice(undefined)?.toolChoice).toBeUndefined();
-    expect(choice(undefined)?.tools?.[0]?.toolSpec?.inputSchema?.json).toEqual({ type: 'object', properties: {} });
-    expect(choice('none')).toBeUndefined();
-  });
-
-  it('passes sampling settings, clamping temperature to 1 for Anthropic models only', () => {
-    const settings = { temperature: 1.6, top_p: 0.9, stop: ['END'] };
-    expect(toConverseInput(call(settings, 'anthropic.claude-3-haiku-20240307-v1:0')).inferenceConfig).toEqual({
-      maxTokens: 512,
-      temperature: 1,
-      topP: 0.9,
-      stopSequences: ['END'],
+        },
+      ],
     });
-    expect(toConverseInput(call(settings, 'us.anthropic.claude-sonnet-4-20250514-v1:0')).inferenceConfig?.temperature).toBe(1);
-    expect(toConverseInput(call(settings, 'meta.llama3-70b-instruct-v1:0')).inferenceConfig?.temperature).toBe(1.6);
+    expect(i.toolConfig).toEqual(fixture('tool-config.json'));
   });
 
-  it('asks for JSON in the system prompt, quoting the schema when there is one', () => {
+  it('maps the tool choice to auto, any and tool, and drops the tools for none', () => {
+    const tools: CanonicalRequest['tools'] = [{ name: 'top_song', parameters: { type: 'object', properties: {} } }];
+    const choice = (toolChoice: CanonicalRequest['toolChoice']) => input({ tools, ...(toolChoice ? { toolChoice } : {}) }).toolConfig;
+    expect(choice({ type: 'auto' })?.toolChoice).toEqual({ auto: {} });
+    expect(choice({ type: 'required' })?.toolChoice).toEqual({ any: {} });
+    expect(choice({ type: 'tool', name: 'top_song' })?.toolChoice).toEqual({ tool: { name: 'top_song' } });
+    expect(choice(undefined)?.toolChoice).toBeUndefined();
+    expect(choice({ type: 'none' })).toBeUndefined();
+  });
+
+  it('passes sampling settings, clamping temperature to 1 for Anthropic models, which take temperature or top_p', () => {
+    const settings = { sampling: { temperature: 1.6, topP: 0.9, stop: ['END'] } };
+    expect(input(settings, 'anthropic.claude-3-haiku-20240307-v1:0').inferenceConfig).toEqual({ maxTokens: 512, temperature: 1, stopSequences: ['END'] });
+    expect(input(settings, CLAUDE).inferenceConfig?.temperature).toBe(1);
+    expect(input(settings, 'meta.llama3-70b-instruct-v1:0').inferenceConfig).toEqual({ maxTokens: 512, temperature: 1.6, topP: 0.9, stopSequences: ['END'] });
+  });
+
+  it('turns on Claude thinking with its budget, and enforces a JSON schema with a forced tool instead', () => {
+    expect(input({ reasoning: { budgetTokens: 2048 }, sampling: { temperature: 0.5 } }, CLAUDE, 4096)).toMatchObject({
+      additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 2048 } },
+      inferenceConfig: { maxTokens: 4096 },
+    });
+    expect(input({ reasoning: { budgetTokens: 2048 } }, 'amazon.nova-pro-v1:0', 4096)).not.toHaveProperty('additionalModelRequestFields');
     const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
-    const structured = toConverseInput(
-      call({ response_format: { type: 'json_schema', json_schema: { name: 'place', schema } } }),
-    );
-    const text = structured.system?.map((b) => b.text).join('\n') ?? '';
-    expect(text).toMatch(/JSON object only/);
-    expect(text).toContain(JSON.stringify(schema));
-    const plain = toConverseInput(call({ response_format: { type: 'json_object' } }));
-    expect(plain.system?.[0]?.text).toMatch(/JSON object only/);
-    expect(toConverseInput(call({ response_format: { type: 'text' } })).system).toBeUndefined();
+    const { input: structured, plan } = toConverseInput(call({ output: { type: 'json_schema', name: 'place', schema }, reasoning: { budgetTokens: 2048 } }, CLAUDE, 4096));
+    expect(plan?.name).toBe('__json_output');
+    expect(structured.toolConfig).toEqual({
+      tools: [{ toolSpec: { name: '__json_output', description: expect.stringContaining('place'), inputSchema: { json: schema } } }],
+      toolChoice: { tool: { name: '__json_output' } },
+    });
+    expect(structured).not.toHaveProperty('additionalModelRequestFields');
+    expect(structured.system).toBeUndefined();
   });
 });

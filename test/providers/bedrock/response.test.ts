@@ -1,46 +1,43 @@
 import { readFileSync } from 'node:fs';
 import type { ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
+import { usage } from '../../../lambda/core/canonical/usage';
 import { finishReason, fromConverseOutput } from '../../../lambda/providers/bedrock/response';
 
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/bedrock/${name}`, import.meta.url), 'utf8')) as ConverseCommandOutput;
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/bedrock/${name}`, import.meta.url), 'utf8')) as ConverseCommandOutput;
 
 describe('fromConverseOutput', () => {
   it('reads the documented text answer with its usage', () => {
     expect(fromConverseOutput(fixture('converse-text.json'))).toEqual({
-      message: {
-        role: 'assistant',
-        content:
-          'Here is a list of 3 pop songs by artists from the United Kingdom:\n\n1. "Wannabe" by Spice Girls\n2. "Bitter Sweet Symphony" by The Verve \n3. "Don\'t Look Back in Anger" by Oasis',
-        refusal: null,
-      },
-      finishReason: 'stop',
-      usage: { prompt_tokens: 125, completion_tokens: 60, total_tokens: 185 },
+      content: [
+        {
+          type: 'text',
+          text: 'Here is a list of 3 pop songs by artists from the United Kingdom:\n\n1. "Wannabe" by Spice Girls\n2. "Bitter Sweet Symphony" by The Verve \n3. "Don\'t Look Back in Anger" by Oasis',
+        },
+      ],
+      reason: 'stop',
+      usage: usage({ inputTokens: 125, outputTokens: 60 }),
     });
   });
 
-  it('reads the documented tool request as an OpenAI tool call with JSON arguments', () => {
+  it('reads the documented tool request as a tool call with JSON arguments', () => {
     const result = fromConverseOutput(fixture('converse-tool-use.json'));
-    expect(result.finishReason).toBe('tool_calls');
-    expect(result.message.content).toBeNull();
-    expect(result.message.tool_calls).toEqual([
-      { id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', type: 'function', function: { name: 'top_song', arguments: '{"sign":"WZPZ"}' } },
-    ]);
+    expect(result.reason).toBe('tool_calls');
+    expect(result.content).toEqual([{ type: 'tool-call', callId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name: 'top_song', arguments: '{"sign":"WZPZ"}' }]);
   });
 
-  it('keeps text that accompanies a tool call', () => {
+  it('keeps text that accompanies a tool call, and Claude reasoning with its signature', () => {
     const output = fixture('converse-tool-use.json');
-    output.output?.message?.content?.unshift({ text: 'Let me check.' });
+    output.output?.message?.content?.unshift({ reasoningContent: { reasoningText: { text: 'hmm', signature: 'sig' } } }, { text: 'Let me check.' });
     const result = fromConverseOutput(output);
-    expect(result.message.content).toBe('Let me check.');
-    expect(result.message.tool_calls).toHaveLength(1);
+    expect(result.content.slice(0, 2)).toEqual([{ type: 'reasoning', text: 'hmm', signature: 'sig' }, { type: 'text', text: 'Let me check.' }]);
+    expect(result.content).toHaveLength(3);
   });
 
-  it('counts cached prompt tokens as prompt tokens', () => {
+  it('counts cached prompt tokens as input tokens, as reads and writes', () => {
     const output = fixture('converse-text.json');
     output.usage = { inputTokens: 10, outputTokens: 5, totalTokens: 1515, cacheReadInputTokens: 1000, cacheWriteInputTokens: 500 };
-    expect(fromConverseOutput(output).usage).toEqual({ prompt_tokens: 1510, completion_tokens: 5, total_tokens: 1515 });
+    expect(fromConverseOutput(output).usage).toEqual(usage({ inputTokens: 1510, outputTokens: 5, cacheReadTokens: 1000, cacheWriteTokens: 500 }));
   });
 
   it('maps every stop reason', () => {

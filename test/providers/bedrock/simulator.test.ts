@@ -1,24 +1,22 @@
 // The Bedrock adapter against the simulator's Bedrock protocol, through the real AWS SDK over loopback HTTP.
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../../lambda/openai/errors';
-import type { ChatRequest, StreamPiece } from '../../../lambda/openai/types';
+import { accumulate } from '../../../lambda/core/canonical/accumulate';
+import type { CanonicalRequest } from '../../../lambda/core/canonical/request';
+import type { StreamPart } from '../../../lambda/core/canonical/result';
+import { signThought } from '../../../lambda/local/simulator/answer';
+import { UpstreamError } from '../../../lambda/wire/errors';
 import { createBedrockProvider } from '../../../lambda/providers/bedrock';
-import { collect, rejection, upstreamCall, weatherTool, withSimulator } from '../../helpers/provider';
+import { answerText, collect, expectSameAnswer, rejection, system, textOf, toolCall, toolResult, upstreamCall, user, weatherTool, withSimulator } from '../../helpers/provider';
 
 const MODEL = 'anthropic.claude-3-haiku-20240307-v1:0';
-const env = withSimulator((sim) =>
-  createBedrockProvider({ name: 'bedrock', kind: 'bedrock', baseUrl: `${sim.url}/bedrock`, region: 'us-east-1', live: false }),
-);
+const env = withSimulator((sim) => createBedrockProvider({ name: 'bedrock', kind: 'bedrock', baseUrl: `${sim.url}/bedrock`, region: 'us-east-1', live: false }));
 
-const call = (request: Partial<ChatRequest>, signal?: AbortSignal) =>
-  upstreamCall(
-    { model: 'claude', messages: [{ role: 'user', content: 'Tell me about lighthouses' }], ...request },
-    { upstreamModel: MODEL, maxTokens: 256, signal },
-  );
+const call = (request: Partial<CanonicalRequest>, signal?: AbortSignal, upstreamModel = MODEL, maxTokens = 256) =>
+  upstreamCall({ model: 'claude', messages: [user('Tell me about lighthouses')], ...request }, { upstreamModel, maxTokens, reasoning: true, signal });
 
 describe('bedrock adapter vs simulator', () => {
   it('reaches /model/{modelId}/converse under the endpoint’s path prefix with a Converse body', async () => {
-    await env.provider.complete(call({ messages: [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: 'Hello' }] }));
+    await env.provider.complete(call({ messages: [system('Be kind.'), user('Hello')] }));
     expect(env.sim.stats('bedrock').requests).toBe(1);
     expect(env.sim.stats('bedrock').lastBody).toEqual({
       system: [{ text: 'Be kind.' }],
@@ -29,63 +27,62 @@ describe('bedrock adapter vs simulator', () => {
 
   it('answers with text, the same whether streamed or not, with equal usage', async () => {
     const done = await env.provider.complete(call({}));
-    expect(done.finishReason).toBe('stop');
-    expect(done.message.content).toMatch(new RegExp(`^Simulated ${MODEL.replace(/\./g, '\\.')} reply to: Tell me about lighthouses\\.`));
-    expect(done.usage.completion_tokens).toBeGreaterThan(0);
-    expect(done.usage.total_tokens).toBe(done.usage.prompt_tokens + done.usage.completion_tokens);
-
-    const pieces = await collect(env.provider.stream(call({ stream: true })));
-    expect(pieces.map((p) => p.delta?.content ?? '').join('')).toBe(done.message.content);
-    expect(pieces.at(-2)).toEqual({ finishReason: 'stop' });
-    expect(pieces.at(-1)).toEqual({ usage: done.usage });
+    expect(done.reason).toBe('stop');
+    expect(answerText(done)).toMatch(new RegExp(`^Simulated ${MODEL.replace(/\./g, '\\.')} reply to: Tell me about lighthouses\\.`));
+    expect(done.usage.outputTokens).toBeGreaterThan(0);
+    const parts = await collect(env.provider.stream(call({ stream: true })));
+    expect(textOf(parts)).toBe(answerText(done));
+    expectSameAnswer(parts, done);
   });
 
   it('calls the tool the prompt names, streamed and not', async () => {
-    const request = { tools: [weatherTool], messages: [{ role: 'user' as const, content: 'Use get_weather for Paris' }] };
+    const request = { tools: [weatherTool], messages: [user('Use get_weather for Paris')] };
     const done = await env.provider.complete(call(request));
-    expect(done.finishReason).toBe('tool_calls');
-    expect(done.message.content).toBeNull();
-    const toolCall = done.message.tool_calls?.[0];
-    expect(toolCall?.id).toMatch(/^tooluse_/);
-    expect(toolCall?.function.name).toBe('get_weather');
-    expect(typeof (JSON.parse(toolCall?.function.arguments ?? 'null') as { city?: unknown }).city).toBe('string');
-
-    const pieces = await collect(env.provider.stream(call({ ...request, stream: true })));
-    const deltas = pieces.flatMap((p) => p.delta?.tool_calls ?? []);
-    expect(deltas[0]).toMatchObject({ index: 0, id: toolCall?.id, function: { name: 'get_weather', arguments: '' } });
-    expect(JSON.parse(deltas.map((d) => d.function?.arguments ?? '').join(''))).toEqual(JSON.parse(toolCall?.function.arguments ?? ''));
-    expect(pieces.at(-2)).toEqual({ finishReason: 'tool_calls' });
-    expect(pieces.at(-1)).toEqual({ usage: done.usage });
+    expect(done.reason).toBe('tool_calls');
+    expect(done.content[0]).toMatchObject({ type: 'tool-call', callId: expect.stringMatching(/^tooluse_/), name: 'get_weather' });
+    const parts = await collect(env.provider.stream(call({ ...request, stream: true })));
+    expectSameAnswer(parts, done);
   });
 
   it('sends a whole tool exchange in a shape Bedrock accepts and answers from the tool result', async () => {
     const done = await env.provider.complete(
-      call({
-        tools: [weatherTool],
-        messages: [
-          { role: 'user', content: 'What is the weather in Paris?' },
-          { role: 'user', content: 'Be quick.' },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
-          { role: 'tool', tool_call_id: 'call_1', content: 'Sunny, 24C' },
-        ],
-      }),
+      call({ tools: [weatherTool], messages: [user('What is the weather in Paris?'), user('Be quick.'), toolCall('call_1', 'get_weather', '{"city":"Paris"}'), toolResult('call_1', 'Sunny, 24C')] }),
     );
-    expect(done.message.content).toBe('The tool returned: Sunny, 24C');
-    expect(done.finishReason).toBe('stop');
+    expect(answerText(done)).toBe('The tool returned: Sunny, 24C');
+    expect(done.reason).toBe('stop');
   });
 
-  it('answers in JSON when asked to', async () => {
-    const schema = { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city', 'days'] };
-    const done = await env.provider.complete(call({ response_format: { type: 'json_schema', json_schema: { name: 'trip', schema } } }));
-    const parsed = JSON.parse(done.message.content ?? '') as { city?: unknown; days?: unknown };
+  it('answers structured output through the schema tool, as JSON valid against the schema', async () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 2 } }, required: ['city', 'days'] };
+    const done = await env.provider.complete(call({ output: { type: 'json_schema', name: 'trip', schema } }, undefined, 'us.amazon.nova-pro-v1:0'));
+    const parsed = JSON.parse(answerText(done)) as { city?: unknown; days?: number };
     expect(typeof parsed.city).toBe('string');
-    expect(typeof parsed.days).toBe('number');
+    expect(parsed.days).toBeGreaterThanOrEqual(2);
+    expect(done.reason).toBe('stop');
+  });
+
+  it('thinks on Claude when asked, with a signature Bedrock accepts back unchanged', async () => {
+    const claude = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
+    const done = await env.provider.complete(call({ reasoning: { budgetTokens: 1024 } }, undefined, claude, 4096));
+    const thought = done.content[0];
+    expect(thought).toMatchObject({ type: 'reasoning', signature: signThought(thought?.type === 'reasoning' ? thought.text : '') });
+    const parts: StreamPart[] = await collect(env.provider.stream(call({ reasoning: { budgetTokens: 1024 }, stream: true }, undefined, claude, 4096)));
+    expect(accumulate(parts).content[0]).toEqual(thought);
+    const next = await env.provider.complete(call({ reasoning: { budgetTokens: 1024 }, messages: [user('Tell me about lighthouses'), { role: 'assistant', content: done.content }, user('more')] }, undefined, claude, 4096));
+    expect(next.reason).toBe('stop');
+  });
+
+  it('reports cache writes then reads for a prefix behind a cache point', async () => {
+    const long = Array.from({ length: 1200 }, (_, i) => `t${i}`).join(' ');
+    const request = (q: string) => call({ messages: [{ role: 'system', content: [{ type: 'text', text: long, cache: {} }] }, user(q)] });
+    expect((await env.provider.complete(request('one'))).usage).toMatchObject({ cacheWriteTokens: 1200, cacheReadTokens: 0 });
+    expect((await env.provider.complete(request('two'))).usage).toMatchObject({ cacheWriteTokens: 0, cacheReadTokens: 1200 });
   });
 
   it('reports the output cap as finish reason length', async () => {
     const done = await env.provider.complete({ ...call({}), maxTokens: 3 });
-    expect(done.finishReason).toBe('length');
-    expect(done.usage.completion_tokens).toBe(3);
+    expect(done.reason).toBe('length');
+    expect(done.usage.outputTokens).toBe(3);
   });
 
   it('surfaces 503 and 429 as retryable errors, once each: the SDK does not retry them away', async () => {
@@ -122,17 +119,17 @@ describe('bedrock adapter vs simulator', () => {
     env.sim.configure('bedrock', { tokensPerSecond: 20 });
     const controller = new AbortController();
     const reason = new Error('client went away');
-    const seen: StreamPiece[] = [];
+    const seen: StreamPart[] = [];
     const err = await rejection(
       (async () => {
-        for await (const piece of env.provider.stream(call({ stream: true }, controller.signal))) {
-          seen.push(piece);
-          controller.abort(reason);
+        for await (const part of env.provider.stream(call({ stream: true }, controller.signal))) {
+          seen.push(part);
+          if (part.type === 'text-delta') controller.abort(reason);
         }
       })(),
     );
     expect(err).toBe(reason);
-    expect(seen).toHaveLength(1);
+    expect(seen.filter((p) => p.type === 'text-delta')).toHaveLength(1);
     await expect.poll(() => env.sim.stats('bedrock').aborted).toBe(1);
     expect(env.sim.stats('bedrock').completed).toBe(0);
   });

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { ModelStreamErrorException, ThrottlingException, type ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../../lambda/openai/errors';
-import type { StreamPiece } from '../../../lambda/openai/types';
+import { accumulate } from '../../../lambda/core/canonical/accumulate';
+import { guardStream } from '../../../lambda/core/canonical/guard';
+import type { StreamPart } from '../../../lambda/core/canonical/result';
+import { usage } from '../../../lambda/core/canonical/usage';
+import { UpstreamError } from '../../../lambda/wire/errors';
 import { fromConverseStream } from '../../../lambda/providers/bedrock/stream';
 import { collect as collectAll } from '../../helpers/provider';
 
-const events = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/bedrock/${name}`, import.meta.url), 'utf8')) as ConverseStreamOutput[];
+const events = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/bedrock/${name}`, import.meta.url), 'utf8')) as ConverseStreamOutput[];
 
 /** Yields the events as the SDK would, then throws `failure` if given (the SDK throws stream exceptions). */
 async function* sdk(list: ConverseStreamOutput[], failure?: Error): AsyncGenerator<ConverseStreamOutput> {
@@ -17,42 +19,57 @@ async function* sdk(list: ConverseStreamOutput[], failure?: Error): AsyncGenerat
 
 const signal = new AbortController().signal;
 
-const collect = (list: AsyncIterable<ConverseStreamOutput>) => collectAll(fromConverseStream(list, signal, 'bedrock'));
+/** The parts as the core receives them: the adapter's, through the guard every provider stream passes. */
+const parts = (list: AsyncIterable<ConverseStreamOutput>) => guardStream(fromConverseStream(list, signal, 'bedrock'), 'bedrock', signal);
+const collect = (list: AsyncIterable<ConverseStreamOutput>) => collectAll(parts(list));
 
 async function failure(list: AsyncIterable<ConverseStreamOutput>): Promise<UpstreamError> {
-  const pieces: StreamPiece[] = [];
+  const seen: StreamPart[] = [];
   try {
-    for await (const piece of fromConverseStream(list, signal, 'bedrock')) pieces.push(piece);
+    for await (const part of parts(list)) seen.push(part);
   } catch (err) {
     expect(err).toBeInstanceOf(UpstreamError);
     return err as UpstreamError;
   }
-  throw new Error(`expected a failure, got ${JSON.stringify(pieces)}`);
+  throw new Error(`expected a failure, got ${JSON.stringify(seen)}`);
 }
 
 describe('fromConverseStream', () => {
-  it('turns the documented text stream into content pieces, then the finish reason, then usage', async () => {
+  it('turns the documented text stream into a text block, then the finish with the usage', async () => {
     expect(await collect(sdk(events('converse-stream-text.json')))).toEqual([
-      { delta: { content: ' Title' } },
-      { delta: { content: ':' } },
-      { delta: { content: ' The' } },
-      { finishReason: 'length' },
-      { usage: { prompt_tokens: 47, completion_tokens: 20, total_tokens: 67 } },
+      { type: 'text-start', index: 0 },
+      { type: 'text-delta', index: 0, text: ' Title' },
+      { type: 'text-delta', index: 0, text: ':' },
+      { type: 'text-delta', index: 0, text: ' The' },
+      { type: 'text-end', index: 0 },
+      { type: 'finish', reason: 'length', usage: usage({ inputTokens: 47, outputTokens: 20 }) },
     ]);
   });
 
-  it('numbers tool calls by call, not by content block, and streams their arguments', async () => {
-    const pieces = await collect(sdk(events('converse-stream-tool-use.json')));
-    expect(pieces).toEqual([
-      { delta: { content: 'Let me look up the top song on WZPZ.' } },
-      { delta: { tool_calls: [{ index: 0, id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', type: 'function', function: { name: 'top_song', arguments: '' } }] } },
-      { delta: { tool_calls: [{ index: 0, function: { arguments: '{"sign": ' } }] } },
-      { delta: { tool_calls: [{ index: 0, function: { arguments: '"WZPZ"}' } }] } },
-      { finishReason: 'tool_calls' },
-      { usage: { prompt_tokens: 375, completion_tokens: 57, total_tokens: 432 } },
-    ]);
-    const args = pieces.map((p) => p.delta?.tool_calls?.[0]?.function?.arguments ?? '').join('');
-    expect(JSON.parse(args)).toEqual({ sign: 'WZPZ' });
+  it('keeps Converse block indexes, a text block and then a tool call with streamed arguments', async () => {
+    const result = accumulate(await collect(sdk(events('converse-stream-tool-use.json'))));
+    expect(result).toEqual({
+      content: [
+        { type: 'text', text: 'Let me look up the top song on WZPZ.' },
+        { type: 'tool-call', callId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name: 'top_song', arguments: '{"sign": "WZPZ"}' },
+      ],
+      reason: 'tool_calls',
+      usage: usage({ inputTokens: 375, outputTokens: 57 }),
+    });
+  });
+
+  it('streams Claude reasoning text and its signature as one reasoning block', async () => {
+    const list: ConverseStreamOutput[] = [
+      { messageStart: { role: 'assistant' } },
+      { contentBlockDelta: { contentBlockIndex: 0, delta: { reasoningContent: { text: 'hmm' } } } },
+      { contentBlockDelta: { contentBlockIndex: 0, delta: { reasoningContent: { signature: 'sig' } } } },
+      { contentBlockStop: { contentBlockIndex: 0 } },
+      { contentBlockDelta: { contentBlockIndex: 1, delta: { text: 'ok' } } },
+      { contentBlockStop: { contentBlockIndex: 1 } },
+      { messageStop: { stopReason: 'end_turn' } },
+      { metadata: { usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 }, metrics: { latencyMs: 1 } } },
+    ];
+    expect(accumulate(await collect(sdk(list))).content).toEqual([{ type: 'reasoning', text: 'hmm', signature: 'sig' }, { type: 'text', text: 'ok' }]);
   });
 
   it('treats a stream that ends before messageStop or before metadata as cut', async () => {
@@ -86,5 +103,10 @@ describe('fromConverseStream', () => {
     const err = await failure(sdk(head, Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
     expect(err.upstream).toBe('stream');
     expect(err.message).toBe('bedrock ended the stream early');
+  });
+
+  it('treats a delta for a tool call that never started as malformed', async () => {
+    const err = await failure(sdk([{ contentBlockDelta: { contentBlockIndex: 4, delta: { toolUse: { input: '{}' } } } }]));
+    expect(err.upstream).toBe('stream');
   });
 });

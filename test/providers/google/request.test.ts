@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../../lambda/openai/errors';
-import type { ChatRequest } from '../../../lambda/openai/types';
+import type { CanonicalRequest } from '../../../lambda/core/canonical/request';
+import { BadRequestError } from '../../../lambda/wire/errors';
 import { toGeminiRequest } from '../../../lambda/providers/google';
-import { upstreamCall } from '../../helpers/provider';
+import { assistant, system, toolResult, upstreamCall, user } from '../../helpers/provider';
 
-const call = (request: Partial<ChatRequest>, maxTokens = 256) =>
-  upstreamCall({ model: 'gemini-2.5-flash', ...request }, { upstreamModel: 'gemini-2.5-flash', maxTokens });
+const call = (request: Partial<CanonicalRequest>, maxTokens = 256, reasoning = true) =>
+  upstreamCall({ model: 'gemini-2.5-flash', ...request }, { upstreamModel: 'gemini-2.5-flash', maxTokens, reasoning });
 
 describe('toGeminiRequest', () => {
-  it('moves system and developer messages into systemInstruction and renames assistant to model', () => {
-    const body = toGeminiRequest(
-      call({
-        messages: [
-          { role: 'system', content: 'Be brief.' },
-          { role: 'developer', content: [{ type: 'text', text: 'Answer in English.' }] },
-          { role: 'user', content: 'Hi' },
-          { role: 'assistant', content: 'Hello!' },
-          { role: 'user', content: 'How are you?' },
-        ],
-      }),
-      'google',
-    );
+  it('moves system messages into systemInstruction and renames assistant to model', () => {
+    const body = toGeminiRequest(call({ messages: [system('Be brief.'), system('Answer in English.'), user('Hi'), assistant('Hello!'), user('How are you?')] }));
     expect(body.systemInstruction).toEqual({ parts: [{ text: 'Be brief.' }, { text: 'Answer in English.' }] });
     expect(body.contents).toEqual([
       { role: 'user', parts: [{ text: 'Hi' }] },
@@ -29,7 +18,7 @@ describe('toGeminiRequest', () => {
     ]);
   });
 
-  it('sends data-URL images inline and http images as file references', () => {
+  it('sends base64 media inline and http media as file references, PDFs as documents', () => {
     const body = toGeminiRequest(
       call({
         messages: [
@@ -37,42 +26,44 @@ describe('toGeminiRequest', () => {
             role: 'user',
             content: [
               { type: 'text', text: 'Compare these' },
-              { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
-              { type: 'image_url', image_url: { url: 'https://example.com/cat.webp?size=large' } },
-              { type: 'image_url', image_url: { url: 'https://example.com/render' } },
+              { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'iVBORw0KGgo=' } },
+              { type: 'image', source: { kind: 'url', url: 'https://example.com/cat.webp?size=large' } },
+              { type: 'image', source: { kind: 'url', url: 'https://example.com/render' } },
+              { type: 'document', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' } },
             ],
           },
         ],
       }),
-      'google',
     );
     expect(body.contents[0]?.parts).toEqual([
       { text: 'Compare these' },
       { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
       { fileData: { mimeType: 'image/webp', fileUri: 'https://example.com/cat.webp?size=large' } },
       { fileData: { mimeType: 'image/jpeg', fileUri: 'https://example.com/render' } },
+      { inlineData: { mimeType: 'application/pdf', data: 'JVBERi0=' } },
     ]);
   });
 
-  it('turns tool calls into functionCall parts and tool results into named functionResponse parts in one turn', () => {
+  it('turns tool calls into functionCall parts and tool results into named functionResponse parts in one turn; reasoning is not sent', () => {
     const body = toGeminiRequest(
       call({
         messages: [
-          { role: 'user', content: 'Weather in Paris and Rome?' },
+          user('Weather in Paris and Rome?'),
           {
             role: 'assistant',
-            content: null,
-            tool_calls: [
-              { id: 'call_0_get_weather', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
-              { id: 'xyz', type: 'function', function: { name: 'get_time', arguments: '{"city":"Rome"}' } },
+            content: [
+              { type: 'reasoning', text: 'hmm', signature: 'sig' },
+              { type: 'tool-call', callId: 'call_0_get_weather', name: 'get_weather', arguments: '{"city":"Paris"}' },
+              { type: 'tool-call', callId: 'xyz', name: 'get_time', arguments: '{"city":"Rome"}' },
             ],
           },
-          { role: 'tool', tool_call_id: 'call_0_get_weather', content: 'sunny' },
-          { role: 'tool', tool_call_id: 'xyz', content: [{ type: 'text', text: '14:00' }] },
-          { role: 'user', content: 'Thanks' },
+          { role: 'tool', content: [
+            { type: 'tool-result', callId: 'call_0_get_weather', content: [{ type: 'text', text: 'sunny' }] },
+            { type: 'tool-result', callId: 'xyz', content: [{ type: 'text', text: '14:00' }] },
+          ] },
+          user('Thanks'),
         ],
       }),
-      'google',
     );
     expect(body.contents).toEqual([
       { role: 'user', parts: [{ text: 'Weather in Paris and Rome?' }] },
@@ -94,45 +85,41 @@ describe('toGeminiRequest', () => {
     ]);
   });
 
-  it('rejects a tool message that answers no earlier tool call, as a non-retryable request error', () => {
+  it('rejects a tool result that answers no earlier tool call, as a 400 about the messages', () => {
     let error: unknown;
     try {
-      toGeminiRequest(call({ messages: [{ role: 'tool', tool_call_id: 'nope', content: 'x' }] }), 'google');
+      toGeminiRequest(call({ messages: [toolResult('nope', 'x')] }));
     } catch (err) {
       error = err;
     }
-    expect(error).toBeInstanceOf(UpstreamError);
-    expect(error).toMatchObject({ retryable: false, status: 400, message: expect.stringContaining('unknown tool_call_id "nope"') });
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toMatchObject({ param: 'messages', message: expect.stringContaining('unknown tool call id "nope"') });
   });
 
   it('declares tools with JSON-schema keywords Gemini rejects removed, but keeps properties of those names', () => {
     const body = toGeminiRequest(
       call({
-        messages: [{ role: 'user', content: 'hi' }],
+        messages: [user('hi')],
         tools: [
           {
-            type: 'function',
-            function: {
-              name: 'lookup',
-              description: 'Looks things up',
-              strict: true,
-              parameters: {
-                $schema: 'http://json-schema.org/draft-07/schema#',
-                type: 'object',
-                additionalProperties: false,
-                properties: {
-                  additionalProperties: { type: 'string' },
-                  tags: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { name: { type: 'string' } } } },
-                  note: { type: ['string', 'null'] },
-                },
-                required: ['tags'],
+            name: 'lookup',
+            description: 'Looks things up',
+            strict: true,
+            parameters: {
+              $schema: 'http://json-schema.org/draft-07/schema#',
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                additionalProperties: { type: 'string' },
+                tags: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { name: { type: 'string' } } } },
+                note: { type: ['string', 'null'] },
               },
+              required: ['tags'],
             },
           },
         ],
-        tool_choice: { type: 'function', function: { name: 'lookup' } },
+        toolChoice: { type: 'tool', name: 'lookup' },
       }),
-      'google',
     );
     expect(body.tools).toEqual([
       {
@@ -160,42 +147,34 @@ describe('toGeminiRequest', () => {
     ['auto', 'AUTO'],
     ['none', 'NONE'],
     ['required', 'ANY'],
-  ] as const)('maps tool_choice %s to mode %s', (choice, mode) => {
-    const tools = [{ type: 'function' as const, function: { name: 'f' } }];
-    const body = toGeminiRequest(call({ messages: [{ role: 'user', content: 'hi' }], tools, tool_choice: choice }), 'google');
+  ] as const)('maps tool choice %s to mode %s', (choice, mode) => {
+    const body = toGeminiRequest(call({ messages: [user('hi')], tools: [{ name: 'f', parameters: { type: 'object' } }], toolChoice: { type: choice } }));
     expect(body.toolConfig).toEqual({ functionCallingConfig: { mode } });
   });
 
   it('sends no tool config without tools', () => {
-    const body = toGeminiRequest(call({ messages: [{ role: 'user', content: 'hi' }], tool_choice: 'none' }), 'google');
+    const body = toGeminiRequest(call({ messages: [user('hi')], toolChoice: { type: 'none' } }));
     expect(body.tools).toBeUndefined();
     expect(body.toolConfig).toBeUndefined();
   });
 
-  it('maps sampling options, the resolved token cap and structured output into generationConfig', () => {
+  it('maps sampling options, the resolved token cap, thinking and structured output into generationConfig', () => {
     const body = toGeminiRequest(
       call(
         {
-          messages: [{ role: 'user', content: 'hi' }],
-          temperature: 0.2,
-          top_p: 0.9,
-          max_tokens: 9999,
-          stop: ['END'],
-          seed: 7,
-          presence_penalty: 0.5,
-          frequency_penalty: -0.5,
-          response_format: {
-            type: 'json_schema',
-            json_schema: { name: 'r', schema: { type: 'object', additionalProperties: false, properties: { a: { type: 'integer' } } } },
-          },
+          messages: [user('hi')],
+          sampling: { temperature: 0.2, topP: 0.9, topK: 20, stop: ['END'], seed: 7, presencePenalty: 0.5, frequencyPenalty: -0.5 },
+          maxOutputTokens: 9999,
+          reasoning: { budgetTokens: 1000 },
+          output: { type: 'json_schema', name: 'r', schema: { type: 'object', additionalProperties: false, properties: { a: { type: 'integer' } } } },
         },
         512,
       ),
-      'google',
     );
     expect(body.generationConfig).toEqual({
       temperature: 0.2,
       topP: 0.9,
+      topK: 20,
       maxOutputTokens: 512,
       stopSequences: ['END'],
       seed: 7,
@@ -203,11 +182,12 @@ describe('toGeminiRequest', () => {
       frequencyPenalty: -0.5,
       responseMimeType: 'application/json',
       responseSchema: { type: 'object', properties: { a: { type: 'integer' } } },
+      thinkingConfig: { thinkingBudget: 1000, includeThoughts: true },
     });
   });
 
-  it('asks for JSON without a schema for json_object', () => {
-    const body = toGeminiRequest(call({ messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'json_object' } }), 'google');
+  it('asks for JSON without a schema for a JSON object', () => {
+    const body = toGeminiRequest(call({ messages: [user('hi')], output: { type: 'json' } }));
     expect(body.generationConfig).toEqual({ maxOutputTokens: 256, responseMimeType: 'application/json' });
   });
 });

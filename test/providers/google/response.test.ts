@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../../lambda/openai/errors';
+import { usage } from '../../../lambda/core/canonical/usage';
+import { UpstreamError } from '../../../lambda/wire/errors';
 import { errorMessage, fromGeminiResponse } from '../../../lambda/providers/google';
 import { postJson } from '../../../lambda/providers/http';
 import type { GeminiResponse } from '../../../lambda/providers/google/wire';
@@ -10,22 +11,19 @@ import type { GeminiResponse } from '../../../lambda/providers/google/wire';
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/google/${name}`, import.meta.url), 'utf8'));
 
 describe('fromGeminiResponse', () => {
-  it('reads a text answer, counting thinking tokens as completion tokens', () => {
+  it('reads a text answer, counting thinking tokens as output tokens, and as reasoning', () => {
     expect(fromGeminiResponse(fixture('generate-content-text.json') as GeminiResponse, 'google')).toEqual({
-      message: { role: 'assistant', content: 'AI learns patterns from data to make predictions or decisions.', refusal: null },
-      finishReason: 'stop',
-      usage: { prompt_tokens: 8, completion_tokens: 623, total_tokens: 631 },
+      content: [{ type: 'text', text: 'AI learns patterns from data to make predictions or decisions.' }],
+      reason: 'stop',
+      usage: usage({ inputTokens: 8, outputTokens: 623, reasoningTokens: 612 }),
     });
   });
 
   it('reads a function call as a tool call with a generated id and JSON arguments, finishing with tool_calls', () => {
     const result = fromGeminiResponse(fixture('generate-content-function-call.json') as GeminiResponse, 'google');
-    expect(result.message.content).toBeNull();
-    expect(result.message.tool_calls).toEqual([
-      { id: 'call_0_set_light_values', type: 'function', function: { name: 'set_light_values', arguments: '{"color_temp":"warm","brightness":25}' } },
-    ]);
-    expect(result.finishReason).toBe('tool_calls');
-    expect(result.usage).toEqual({ prompt_tokens: 112, completion_tokens: 24, total_tokens: 136 });
+    expect(result.content).toEqual([{ type: 'tool-call', callId: 'call_0_set_light_values', name: 'set_light_values', arguments: '{"color_temp":"warm","brightness":25}' }]);
+    expect(result.reason).toBe('tool_calls');
+    expect(result.usage).toEqual(usage({ inputTokens: 112, outputTokens: 24 }));
   });
 
   it.each([
@@ -39,23 +37,22 @@ describe('fromGeminiResponse', () => {
     ['MALFORMED_FUNCTION_CALL', 'stop'],
   ])('maps finishReason %s to %s', (reason, expected) => {
     const body: GeminiResponse = { candidates: [{ content: { role: 'model', parts: [{ text: 'x' }] }, finishReason: reason, index: 0 }] };
-    expect(fromGeminiResponse(body, 'google').finishReason).toBe(expected);
+    expect(fromGeminiResponse(body, 'google').reason).toBe(expected);
   });
 
-  it('leaves reasoning summaries out of the answer text', () => {
+  it('keeps thought summaries as reasoning, apart from the answer text, and cached tokens as cache reads', () => {
     const body: GeminiResponse = {
       candidates: [{ content: { role: 'model', parts: [{ text: 'Let me think', thought: true }, { text: 'Four.' }] }, finishReason: 'STOP' }],
+      usageMetadata: { promptTokenCount: 2000, cachedContentTokenCount: 1500, candidatesTokenCount: 2, thoughtsTokenCount: 3 },
     };
-    expect(fromGeminiResponse(body, 'google').message.content).toBe('Four.');
+    const result = fromGeminiResponse(body, 'google');
+    expect(result.content).toEqual([{ type: 'reasoning', text: 'Let me think' }, { type: 'text', text: 'Four.' }]);
+    expect(result.usage).toEqual(usage({ inputTokens: 2000, cacheReadTokens: 1500, outputTokens: 5, reasoningTokens: 3 }));
   });
 
   it('reports a blocked prompt as content_filter', () => {
     const body: GeminiResponse = { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 5, totalTokenCount: 5 } };
-    expect(fromGeminiResponse(body, 'google')).toEqual({
-      message: { role: 'assistant', content: null, refusal: null },
-      finishReason: 'content_filter',
-      usage: { prompt_tokens: 5, completion_tokens: 0, total_tokens: 5 },
-    });
+    expect(fromGeminiResponse(body, 'google')).toEqual({ content: [], reason: 'content_filter', usage: usage({ inputTokens: 5 }) });
   });
 });
 

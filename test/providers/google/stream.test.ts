@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../../lambda/openai/errors';
+import { accumulate } from '../../../lambda/core/canonical/accumulate';
+import { guardStream } from '../../../lambda/core/canonical/guard';
+import { usage } from '../../../lambda/core/canonical/usage';
+import { UpstreamError } from '../../../lambda/wire/errors';
 import { fromGeminiStream } from '../../../lambda/providers/google';
 import { collect as collectAll } from '../../helpers/provider';
 
@@ -14,42 +17,48 @@ async function* bytesOf(text: string, size = 7): AsyncGenerator<Uint8Array> {
 
 const sse = (...chunks: unknown[]) => chunks.map((c) => `data: ${JSON.stringify(c)}\r\n\r\n`).join('');
 
-const collect = (text: string) => collectAll(fromGeminiStream(bytesOf(text), 'google'));
+/** The parts as the core receives them: the adapter's, through the guard every provider stream passes. */
+const collect = (text: string) => collectAll(guardStream(fromGeminiStream(bytesOf(text), 'google'), 'google', new AbortController().signal));
 
 describe('fromGeminiStream', () => {
-  it('turns the documented SSE sequence into content pieces, a finish piece and the final usage last', async () => {
+  it('turns the documented SSE sequence into one text block and a finish with the final usage', async () => {
     const text = readFileSync(new URL('../../fixtures/google/stream-generate-content.sse', import.meta.url), 'utf8');
     expect(await collect(text)).toEqual([
-      { delta: { content: 'AI learns' } },
-      { delta: { content: ' patterns from data to make predictions' } },
-      { delta: { content: ' or decisions.\n' } },
-      { finishReason: 'stop' },
-      { usage: { prompt_tokens: 8, completion_tokens: 10, total_tokens: 18 } },
+      { type: 'text-start', index: 0 },
+      { type: 'text-delta', index: 0, text: 'AI learns' },
+      { type: 'text-delta', index: 0, text: ' patterns from data to make predictions' },
+      { type: 'text-delta', index: 0, text: ' or decisions.\n' },
+      { type: 'text-end', index: 0 },
+      { type: 'finish', reason: 'stop', usage: usage({ inputTokens: 8, outputTokens: 10 }) },
     ]);
   });
 
   it('yields each function call whole, numbered across the stream, and finishes with tool_calls', async () => {
     const text = sse(
-      { candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }] } }] },
+      { candidates: [{ content: { role: 'model', parts: [{ text: 'thinking it over', thought: true }, { functionCall: { name: 'get_weather', args: { city: 'Paris' } } }] } }] },
       {
         candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'get_time', args: {} } }] }, finishReason: 'STOP' }],
         usageMetadata: { promptTokenCount: 30, candidatesTokenCount: 12, thoughtsTokenCount: 3, totalTokenCount: 45 },
       },
     );
-    expect(await collect(text)).toEqual([
-      { delta: { tool_calls: [{ index: 0, id: 'call_0_get_weather', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] } },
-      { delta: { tool_calls: [{ index: 1, id: 'call_1_get_time', type: 'function', function: { name: 'get_time', arguments: '{}' } }] } },
-      { finishReason: 'tool_calls' },
-      { usage: { prompt_tokens: 30, completion_tokens: 15, total_tokens: 45 } },
-    ]);
+    const parts = await collect(text);
+    expect(accumulate(parts)).toEqual({
+      content: [
+        { type: 'reasoning', text: 'thinking it over' },
+        { type: 'tool-call', callId: 'call_0_get_weather', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { type: 'tool-call', callId: 'call_1_get_time', name: 'get_time', arguments: '{}' },
+      ],
+      reason: 'tool_calls',
+      usage: usage({ inputTokens: 30, outputTokens: 15, reasoningTokens: 3 }),
+    });
   });
 
   it('maps MAX_TOKENS to length', async () => {
-    const pieces = await collect(sse({ candidates: [{ content: { parts: [{ text: 'a' }] }, finishReason: 'MAX_TOKENS' }] }));
-    expect(pieces).toContainEqual({ finishReason: 'length' });
+    const parts = await collect(sse({ candidates: [{ content: { parts: [{ text: 'a' }] }, finishReason: 'MAX_TOKENS' }] }));
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', reason: 'length' });
   });
 
-  it('throws an UpstreamError when the stream ends without a finish reason', async () => {
+  it('is cut (an UpstreamError) when the stream ends without a finish reason', async () => {
     const text = sse({ candidates: [{ content: { parts: [{ text: 'half' }] } }], usageMetadata: { promptTokenCount: 3 } });
     const error = await collect(text).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(UpstreamError);
@@ -61,5 +70,10 @@ describe('fromGeminiStream', () => {
     const error = await collect(text).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as Error).message).toContain('INTERNAL: An internal error has occurred.');
+  });
+
+  it('throws an UpstreamError, not a TypeError, for a chunk of the wrong shape', async () => {
+    const error = await collect(sse({ candidates: [{ content: { parts: 'not a list' } }] })).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(UpstreamError);
   });
 });

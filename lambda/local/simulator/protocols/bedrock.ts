@@ -3,22 +3,45 @@
 // @smithy/core ships the codec that @smithy/eventstream-codec used to; it comes with the Bedrock client.
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/core/serde';
-import type { SimAnswer, SimRequest } from '../answer';
+import { signThought, type SimAnswer, type SimRequest } from '../answer';
 import type { SimCall, SimFrame, SimProtocol } from '../protocol';
 import { SimBadRequest } from '../protocol';
 
 interface Block {
   text?: string;
   image?: unknown;
+  document?: unknown;
+  cachePoint?: unknown;
+  reasoningContent?: { reasoningText?: { text?: string; signature?: string }; redactedContent?: unknown };
   toolUse?: { toolUseId?: string; name?: string; input?: unknown };
   toolResult?: { toolUseId?: string; content?: Array<{ text?: string; json?: unknown }> };
 }
 
 interface ConverseBody {
   messages?: Array<{ role?: string; content?: Block[] }>;
-  system?: Array<{ text?: string }>;
-  inferenceConfig?: { maxTokens?: number };
-  toolConfig?: { tools?: Array<{ toolSpec?: { name?: string; inputSchema?: { json?: Record<string, unknown> } } }> };
+  system?: Array<{ text?: string; cachePoint?: unknown }>;
+  inferenceConfig?: { maxTokens?: number; temperature?: number };
+  toolConfig?: {
+    tools?: Array<{ toolSpec?: { name?: string; inputSchema?: { json?: Record<string, unknown> } }; cachePoint?: unknown }>;
+    toolChoice?: { auto?: unknown; any?: unknown; tool?: { name?: string } };
+  };
+  additionalModelRequestFields?: { thinking?: { type?: string; budget_tokens?: number } };
+}
+
+const isClaude = (model: string) => /(^|\.)anthropic\./.test(model);
+
+/** The prompt up to the last cachePoint block, in Converse's order: tools, system, messages. */
+function cachedPrefix(b: ConverseBody): string | undefined {
+  const pieces: string[] = [];
+  let upTo = -1;
+  const visit = (piece: string | undefined, point: unknown) => {
+    if (point) upTo = pieces.length;
+    else pieces.push(piece ?? '');
+  };
+  for (const t of b.toolConfig?.tools ?? []) visit(JSON.stringify(t.toolSpec?.inputSchema ?? {}), t.cachePoint);
+  for (const s of b.system ?? []) visit(s.text, s.cachePoint);
+  for (const m of b.messages ?? []) for (const c of m.content ?? []) visit(c.text ?? JSON.stringify(c.toolResult ?? c.toolUse ?? ''), c.cachePoint);
+  return upTo < 0 ? undefined : pieces.slice(0, upTo).join('\n');
 }
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -53,6 +76,10 @@ function validate(b: ConverseBody): void {
       if ((c.toolUse || c.toolResult) && !b.toolConfig) {
         throw new SimBadRequest('The toolConfig field must be defined when using toolUse and toolResult content blocks.');
       }
+      const thought = c.reasoningContent?.reasoningText;
+      if (thought && thought.signature !== signThought(thought.text ?? '')) {
+        throw new SimBadRequest(`The signature in the reasoningContent block at messages.${i}.content.${j} is invalid.`);
+      }
     });
   });
   const max = b.inferenceConfig?.maxTokens;
@@ -66,7 +93,13 @@ function resultText(block: NonNullable<Block['toolResult']>): string {
 const STOP_REASON: Record<SimAnswer['finish'], string> = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' };
 
 function usage(a: SimAnswer) {
-  return { inputTokens: a.promptTokens, outputTokens: a.completionTokens, totalTokens: a.promptTokens + a.completionTokens };
+  return {
+    inputTokens: a.promptTokens - a.cacheReadTokens - a.cacheWriteTokens,
+    outputTokens: a.completionTokens,
+    totalTokens: a.promptTokens + a.completionTokens,
+    ...(a.cacheReadTokens ? { cacheReadInputTokens: a.cacheReadTokens } : {}),
+    ...(a.cacheWriteTokens ? { cacheWriteInputTokens: a.cacheWriteTokens } : {}),
+  };
 }
 
 const toolUseId = (id: string) => `tooluse_${id.replace(/^call_/, '')}`;
@@ -104,9 +137,12 @@ export const bedrockProtocol: SimProtocol = {
     return { model: decodeURIComponent(m[1]!), stream: m[2] === 'converse-stream', body: body ?? {} };
   },
 
-  parse(call): SimRequest {
+  parse(call, ctx): SimRequest {
     const b = call.body as ConverseBody;
     validate(b);
+    const thinking = isClaude(call.model) && b.additionalModelRequestFields?.thinking?.type === 'enabled';
+    if (thinking && b.toolConfig?.toolChoice && !b.toolConfig.toolChoice.auto) throw new SimBadRequest('Thinking may not be enabled when tool_choice forces tool use.');
+    const tc = b.toolConfig?.toolChoice;
     const system = (b.system ?? []).map((s) => s.text ?? '').join('\n');
     const messages: SimRequest['messages'] = system ? [{ role: 'system', text: system }] : [];
     for (const m of b.messages ?? []) {
@@ -121,16 +157,23 @@ export const bedrockProtocol: SimProtocol = {
     return {
       model: call.model,
       messages,
-      tools: (b.toolConfig?.tools ?? []).map((t) => ({ name: t.toolSpec?.name ?? '', parameters: t.toolSpec?.inputSchema?.json })),
+      tools: (b.toolConfig?.tools ?? []).flatMap((t) => (t.toolSpec ? [{ name: t.toolSpec.name ?? '', parameters: t.toolSpec.inputSchema?.json }] : [])),
+      ...(tc?.tool ? { toolChoice: { type: 'tool' as const, name: tc.tool.name ?? '' } } : tc?.any ? { toolChoice: { type: 'required' as const } } : {}),
       maxTokens: b.inferenceConfig?.maxTokens,
       json: jsonWanted(system),
+      thinking,
+      cache: ctx.cache.use(cachedPrefix(b), true),
     };
   },
 
   json(a) {
-    const content = a.toolCall
-      ? [{ toolUse: { toolUseId: toolUseId(a.toolCall.id), name: a.toolCall.name, input: JSON.parse(a.toolCall.arguments) as unknown } }]
-      : [{ text: a.pieces.join('') }];
+    const thought = a.thinking ? [{ reasoningContent: { reasoningText: { text: a.thinking.pieces.join(''), signature: a.thinking.signature } } }] : [];
+    const content = [
+      ...thought,
+      ...(a.toolCall
+        ? [{ toolUse: { toolUseId: toolUseId(a.toolCall.id), name: a.toolCall.name, input: JSON.parse(a.toolCall.arguments) as unknown } }]
+        : [{ text: a.pieces.join('') }]),
+    ];
     return {
       output: { message: { role: 'assistant', content } },
       stopReason: STOP_REASON[a.finish],
@@ -141,18 +184,25 @@ export const bedrockProtocol: SimProtocol = {
 
   frames(a): SimFrame[] {
     const frames: SimFrame[] = [frame('messageStart', { role: 'assistant' })];
+    let index = 0;
+    if (a.thinking) {
+      for (const text of a.thinking.pieces) frames.push(frame('contentBlockDelta', { delta: { reasoningContent: { text } }, contentBlockIndex: index }, true));
+      frames.push(frame('contentBlockDelta', { delta: { reasoningContent: { signature: a.thinking.signature } }, contentBlockIndex: index }));
+      frames.push(frame('contentBlockStop', { contentBlockIndex: index }));
+      index++;
+    }
     if (a.toolCall) {
       const args = a.toolCall.arguments;
       const half = Math.ceil(args.length / 2);
       const start = { toolUse: { toolUseId: toolUseId(a.toolCall.id), name: a.toolCall.name } };
-      frames.push(frame('contentBlockStart', { start, contentBlockIndex: 0 }, true));
+      frames.push(frame('contentBlockStart', { start, contentBlockIndex: index }, true));
       for (const input of [args.slice(0, half), args.slice(half)]) {
-        frames.push(frame('contentBlockDelta', { delta: { toolUse: { input } }, contentBlockIndex: 0 }, true));
+        frames.push(frame('contentBlockDelta', { delta: { toolUse: { input } }, contentBlockIndex: index }, true));
       }
     } else {
-      for (const text of a.pieces) frames.push(frame('contentBlockDelta', { delta: { text }, contentBlockIndex: 0 }, true));
+      for (const text of a.pieces) frames.push(frame('contentBlockDelta', { delta: { text }, contentBlockIndex: index }, true));
     }
-    frames.push(frame('contentBlockStop', { contentBlockIndex: 0 }));
+    frames.push(frame('contentBlockStop', { contentBlockIndex: index }));
     frames.push(frame('messageStop', { stopReason: STOP_REASON[a.finish] }));
     frames.push(frame('metadata', { usage: usage(a), metrics: { latencyMs: 0 } }));
     return frames;

@@ -1,5 +1,6 @@
 // Google Gemini's generateContent / streamGenerateContent (SSE framing only, as `?alt=sse` asks for).
 import type { SimAnswer, SimRequest } from '../answer';
+import { implicitPrefix } from '../cache';
 import type { SimCall, SimFrame, SimProtocol } from '../protocol';
 import { SimBadRequest } from '../protocol';
 
@@ -14,7 +15,9 @@ interface GeminiBody {
   contents?: Array<{ role?: string; parts?: GeminiPart[] }>;
   systemInstruction?: { parts?: GeminiPart[] };
   tools?: Array<{ functionDeclarations?: Array<{ name: string; parameters?: Record<string, unknown>; parametersJsonSchema?: Record<string, unknown> }> }>;
+  toolConfig?: { functionCallingConfig?: { mode?: string; allowedFunctionNames?: string[] } };
   generationConfig?: {
+    thinkingConfig?: { thinkingBudget?: number; includeThoughts?: boolean };
     maxOutputTokens?: number;
     responseMimeType?: string;
     responseSchema?: Record<string, unknown>;
@@ -59,13 +62,27 @@ const STATUS: Record<number, string> = {
   504: 'DEADLINE_EXCEEDED',
 };
 
-function parts(a: SimAnswer, text: string): unknown[] {
-  return a.toolCall ? [{ functionCall: { name: a.toolCall.name, args: JSON.parse(a.toolCall.arguments) as unknown } }] : [{ text }];
+function parts(a: SimAnswer, text: string, thoughts: boolean): unknown[] {
+  const thought = thoughts && a.reasoningSummary ? [{ text: a.reasoningSummary.join(''), thought: true }] : [];
+  return [...thought, ...(a.toolCall ? [{ functionCall: { name: a.toolCall.name, args: JSON.parse(a.toolCall.arguments) as unknown } }] : [{ text }])];
 }
 
+/** Gemini counts thoughts apart from the answer's tokens (candidates); cached tokens are part of the prompt's. */
 function usage(a: SimAnswer, completionTokens: number) {
-  return { promptTokenCount: a.promptTokens, candidatesTokenCount: completionTokens, totalTokenCount: a.promptTokens + completionTokens };
+  const thoughts = a.reasoningTokens;
+  const candidates = Math.max(0, completionTokens - thoughts);
+  return {
+    promptTokenCount: a.promptTokens,
+    candidatesTokenCount: candidates,
+    ...(thoughts ? { thoughtsTokenCount: thoughts } : {}),
+    ...(a.cacheReadTokens ? { cachedContentTokenCount: a.cacheReadTokens } : {}),
+    totalTokenCount: a.promptTokens + candidates + thoughts,
+  };
 }
+
+/** Gemini 2.5 models think; Flash-Lite only when given a thinking budget. */
+const thinks = (model: string, budget: number | undefined) => (/flash-lite/.test(model) ? (budget ?? 0) > 0 : /gemini-2\.5/.test(model) && budget !== 0);
+const showsThoughts = (b: GeminiBody) => b.generationConfig?.thinkingConfig?.includeThoughts === true;
 
 function chunk(call: SimCall, candidate: Record<string, unknown>, usageMetadata: unknown): string {
   const body = { candidates: [{ ...candidate, index: 0 }], usageMetadata, modelVersion: call.model, responseId: 'sim-google' };
@@ -85,7 +102,7 @@ export const googleProtocol: SimProtocol = {
     return { model: m[1] ?? '', stream, body };
   },
 
-  parse(call): SimRequest {
+  parse(call, ctx): SimRequest {
     const b = (call.body ?? {}) as GeminiBody;
     if (!Array.isArray(b.contents) || b.contents.length === 0) throw new SimBadRequest('* GenerateContentRequest.contents: contents is not specified');
     const messages: SimRequest['messages'] = [];
@@ -115,12 +132,18 @@ export const googleProtocol: SimProtocol = {
     const bad = rejectedKeyword(g.responseSchema, 'generation_config.response_schema');
     if (bad) throw new SimBadRequest(bad);
     const schema = g.responseSchema ?? g.responseJsonSchema;
+    const fc = b.toolConfig?.functionCallingConfig;
+    const toolChoice: SimRequest['toolChoice'] =
+      fc?.mode === 'NONE' ? { type: 'none' } : fc?.mode === 'ANY' ? (fc.allowedFunctionNames?.length === 1 ? { type: 'tool', name: fc.allowedFunctionNames[0]! } : { type: 'required' }) : undefined;
     return {
       model: call.model,
       messages,
       tools,
+      ...(toolChoice ? { toolChoice } : {}),
       maxTokens: g.maxOutputTokens,
       json: schema ?? (g.responseMimeType === 'application/json' ? true : undefined),
+      reasoning: thinks(call.model, g.thinkingConfig?.thinkingBudget),
+      cache: ctx.cache.use(implicitPrefix(messages), false),
     };
   },
 
@@ -128,7 +151,7 @@ export const googleProtocol: SimProtocol = {
     return {
       candidates: [
         {
-          content: { role: 'model', parts: parts(a, a.pieces.join('')) },
+          content: { role: 'model', parts: parts(a, a.pieces.join(''), showsThoughts(call.body as GeminiBody)) },
           finishReason: a.finish === 'length' ? 'MAX_TOKENS' : 'STOP',
           index: 0,
         },
@@ -142,8 +165,11 @@ export const googleProtocol: SimProtocol = {
   frames(a, call): SimFrame[] {
     // Like Gemini, every chunk reports usage so far; only the last one's counts are final.
     const frames: SimFrame[] = [];
+    if (showsThoughts(call.body as GeminiBody) && a.reasoningSummary) {
+      for (const piece of a.reasoningSummary) frames.push({ data: chunk(call, { content: { role: 'model', parts: [{ text: piece, thought: true }] } }, usage(a, 0)), token: true });
+    }
     if (a.toolCall) {
-      frames.push({ data: chunk(call, { content: { role: 'model', parts: parts(a, '') } }, usage(a, 0)), token: true });
+      frames.push({ data: chunk(call, { content: { role: 'model', parts: parts(a, '', false) } }, usage(a, 0)), token: true });
     } else {
       a.pieces.forEach((piece, i) => {
         frames.push({ data: chunk(call, { content: { role: 'model', parts: [{ text: piece }] } }, usage(a, i + 1)), token: true });
