@@ -24,10 +24,17 @@ export interface AnthropicErrorBody {
   error: { type: string; message: string };
 }
 
+/** Anthropic writes paths with dotted indexes ("messages.0.content"); errors raised elsewhere use brackets. */
+const anthropicPath = (param: string) => param.replace(/\[(\d+)\]/g, '.$1');
+
+/** Canonical field names (the core's errors use chat's) in this dialect's words. */
+const PARAMS: Readonly<Record<string, string>> = { response_format: 'output_format', stop: 'stop_sequences' };
+
 export function anthropicErrorBody(error: GatewayError): AnthropicErrorBody {
   // Anthropic's messages lead with the field ("max_tokens: Field required"); ours name it with `param`.
-  const message = error.param && !error.message.includes(error.param) ? `${error.param}: ${error.message}` : error.message;
-  return { type: 'error', error: { type: TYPE[error.category], message } };
+  const param = error.param === null ? null : anthropicPath(PARAMS[error.param] ?? error.param);
+  const message = anthropicPath(error.message);
+  return { type: 'error', error: { type: TYPE[error.category], message: param && !message.includes(param) ? `${param}: ${message}` : message } };
 }
 
 export function renderAnthropicError(error: GatewayError): RenderedError {

@@ -69,8 +69,9 @@ export function responseObject(
     tools: e.tools.map((t): FunctionTool => ({ type: 'function', name: t.name, description: t.description ?? null, parameters: t.parameters, strict: t.strict ?? true })),
     top_p: e.topP ?? 1,
     truncation: e.truncation,
-    usage: state.usage ? responsesUsage(state.usage) : null,
-    user: e.user,
+    // Absent until known, as the published schema has it (it allows no null here), like `user`.
+    ...(state.usage ? { usage: responsesUsage(state.usage) } : {}),
+    ...(e.user !== null ? { user: e.user } : {}),
     metadata: o.metadata,
   };
 }

@@ -34,7 +34,7 @@ function partsOf(item: OutputItem): AssistantPart[] {
         {
           type: 'reasoning',
           text: summary.length ? summary.join('\n\n') : (item.content ?? []).map((c) => c.text).join(''),
-          summary,
+          ...(summary.length ? { summary } : {}),
           id: item.id,
           ...(item.encrypted_content ? { encrypted: item.encrypted_content } : {}),
         },

@@ -135,8 +135,8 @@ export interface ResponseObject {
   tools: FunctionTool[];
   top_p: number | null;
   truncation: 'auto' | 'disabled';
-  usage: ResponsesUsage | null;
-  user?: string | null;
+  usage?: ResponsesUsage;
+  user?: string;
   metadata: Record<string, string>;
   output_text?: string;
   x_op_routing_used?: string;
