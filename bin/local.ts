@@ -48,6 +48,7 @@ const gateway = await startLocalGateway({
 const runtimeName = runtime === 'lambda' ? 'bundles from cdk.out under aws-lambda-ric' : 'local runtime';
 console.log(`OriginalPoint gateway is running (${runtimeName}, DynamoDB via dynalite at ${gateway.dynamoEndpoint}).`);
 console.log(`OPENAI_BASE_URL=${gateway.baseUrl}`);
+console.log(`ANTHROPIC_BASE_URL=${gateway.url}`);
 console.log(`OPENAI_API_KEY=${gateway.apiKey}`);
 console.log(`OP_ADMIN_TOKEN=${gateway.adminToken}`);
 const devAccount = await gateway.deps.store.keys.getAccount(gateway.accountId);

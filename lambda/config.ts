@@ -183,7 +183,7 @@ function awsCredentialsPresent(env: Env): boolean {
 export function providerInstances(env: Env, simulatorUrl?: string): ProviderInstance[] {
   const region = env.OP_BEDROCK_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const out: ProviderInstance[] = [];
-  for (const spec of PROVIDER_INSTANCES as readonly InstanceSpec[]) {
+  for (const spec of PROVIDER_INSTANCES as ReadonlyArray<InstanceSpec & { name: ProviderName }>) {
     const configuredUrl = env[spec.baseUrlVar];
     const live =
       spec.kind === 'bedrock'

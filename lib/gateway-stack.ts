@@ -142,8 +142,12 @@ export class GatewayStack extends Stack {
     );
 
     new CfnOutput(this, 'GatewayBaseUrl', {
-      description: 'OpenAI-compatible base URL (set as the SDK base_url)',
+      description: 'OpenAI base URL (OPENAI_BASE_URL, the OpenAI SDKs\' base_url, Codex CLI\'s base_url)',
       value: `${chatUrl.url}v1`,
+    });
+    new CfnOutput(this, 'GatewayRootUrl', {
+      description: 'Anthropic base URL (ANTHROPIC_BASE_URL for Claude Code and the Anthropic SDKs)',
+      value: chatUrl.url,
     });
     new CfnOutput(this, 'AdminApiUrl', {
       description: 'Admin API (SigV4-signed requests only)',

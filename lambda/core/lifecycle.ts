@@ -8,6 +8,7 @@ import { ClientClosedError, GatewayError, UpstreamError, toGatewayError } from '
 import type { DialectId } from '../dialects/registry';
 import type { AuthContext } from './auth';
 import { resultText } from './canonical/accumulate';
+import { freeformNames, freeformResult, freeformStream } from './canonical/freeform';
 import type { CanonicalRequest } from './canonical/request';
 import { isContent, isToken, type CanonicalResult, type StreamPart } from './canonical/result';
 import type { Usage } from './canonical/usage';
@@ -194,13 +195,14 @@ class Admitted {
     this.usage = won.value.usage;
     this.firstContentAt = this.deps.clock.now();
     this.resolveStatus({ status: 'ok' });
-    return { kind: 'complete', result: won.value, served: this.served(won.target, won.attempts) };
+    return { kind: 'complete', result: freeformResult(won.value, freeformNames(this.request)), served: this.served(won.target, won.attempts) };
   }
 
   private async startStream(fallback: FallbackContext): Promise<Outcome> {
     const won = await streamWithFallback(fallback);
     const served = this.served(won.target, won.attempts);
-    return { kind: 'stream', parts: this.observe(won.value.first, won.value.rest, () => (won.done(), won.controller.abort())), served };
+    const parts = this.observe(won.value.first, won.value.rest, () => (won.done(), won.controller.abort()));
+    return { kind: 'stream', parts: freeformStream(parts, freeformNames(this.request)), served };
   }
 
   /**

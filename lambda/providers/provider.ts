@@ -1,5 +1,6 @@
 import type { CanonicalRequest } from '../core/canonical/request';
 import type { CanonicalResult, StreamPart } from '../core/canonical/result';
+import type { ProviderName } from '../config';
 import type { ProviderKind } from './registry';
 
 export type { ProviderKind } from './registry';
@@ -10,7 +11,7 @@ export type { ProviderKind } from './registry';
  */
 export interface ProviderInstance {
   /** The name catalog routes refer to ("anthropic", "deepseek", ...). */
-  name: string;
+  name: ProviderName;
   kind: ProviderKind;
   /** Base URL (for bedrock: the endpoint override, empty for AWS's own). */
   baseUrl: string;
@@ -43,7 +44,7 @@ export interface UpstreamCall {
  * `finish` part carrying the provider's usage report.
  */
 export interface Provider {
-  readonly name: string;
+  readonly name: ProviderName;
   readonly kind: ProviderKind;
   complete(call: UpstreamCall): Promise<CanonicalResult>;
   stream(call: UpstreamCall): AsyncIterable<StreamPart>;

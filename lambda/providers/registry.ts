@@ -3,6 +3,7 @@ import { createBedrockProvider } from './bedrock';
 import { createGoogleProvider } from './google';
 import { createOpenAIChatProvider } from './openai-chat';
 import { createOpenAIResponsesProvider } from './openai-responses';
+import type { ProviderName } from '../config';
 import type { Provider, ProviderFactory, ProviderInstance } from './provider';
 
 /**
@@ -20,7 +21,7 @@ export const PROVIDER_KINDS = {
 export type ProviderKind = keyof typeof PROVIDER_KINDS;
 
 /** Providers by instance name, as the catalog's routes refer to them. */
-export type ProviderRegistry = ReadonlyMap<string, Provider>;
+export type ProviderRegistry = ReadonlyMap<ProviderName, Provider>;
 
 export function createProviders(instances: readonly ProviderInstance[]): ProviderRegistry {
   return new Map(instances.map((i) => [i.name, PROVIDER_KINDS[i.kind](i)]));

@@ -37,9 +37,13 @@ describe('GET /v1/models', () => {
     schema.assert('ListModelsResponse', await raw.json());
   });
 
-  it('retrieves one model and 404s an unknown one with model_not_found', async () => {
+  it('retrieves one model, by id or by any of its vendor ids, and 404s an unknown one with model_not_found', async () => {
     const model = await t.client.models.retrieve('gpt-5-mini');
     expect(model.id).toBe('gpt-5-mini');
+    const byAlias = (await t.client.models.retrieve('claude-sonnet-4-20250514')) as unknown as { id: string; aliases: string[]; pricing: Record<string, number> };
+    expect(byAlias.id).toBe('claude-sonnet-4');
+    expect(byAlias.aliases).toContain('claude-sonnet-4-20250514');
+    expect(byAlias.pricing).toMatchObject({ cached_input_per_1m: 0.3, cache_write_per_1m: 3.75 });
     const err = await t.client.models.retrieve('gpt-0').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     expect((err as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');

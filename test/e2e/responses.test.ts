@@ -161,6 +161,34 @@ describe('responses.stream with tools', () => {
   });
 });
 
+describe('freeform (custom) tools, as Codex CLI sends its apply_patch', () => {
+  const applyPatch = { type: 'custom' as const, name: 'apply_patch', description: 'Apply a patch to files', format: { type: 'grammar' as const, syntax: 'lark' as const, definition: 'start: /.+/s' } };
+
+  it.each(['gpt-5', 'claude-sonnet-4', 'gemini-2.5-pro'])('calls one with raw text input on %s, whole and streamed, and takes its output back', async (model) => {
+    const input: OpenAI.Responses.ResponseInput = [{ role: 'user', content: 'Use apply_patch to fix the bug' }];
+    const first = await t.client.responses.create({ model, input, tools: [applyPatch], store: false });
+    schema.assert('Response', first);
+    const call = first.output.find((o) => o.type === 'custom_tool_call');
+    expect(call).toMatchObject({ type: 'custom_tool_call', name: 'apply_patch', input: expect.any(String) });
+    expect(call?.type === 'custom_tool_call' && call.input.startsWith('{')).toBe(false);
+    const stream = t.client.responses.stream({ model, input, tools: [applyPatch], store: false });
+    const types: string[] = [];
+    for await (const event of stream) {
+      schema.assertEvent(event);
+      types.push(event.type);
+    }
+    expect(types).toContain('response.custom_tool_call_input.done');
+    expect((await stream.finalResponse()).output.find((o) => o.type === 'custom_tool_call')).toMatchObject({ input: (call as { input: string }).input });
+    const next = await t.client.responses.create({
+      model,
+      tools: [applyPatch],
+      store: false,
+      input: [...input, call as OpenAI.Responses.ResponseCustomToolCall, { type: 'custom_tool_call_output', call_id: (call as { call_id: string }).call_id, output: 'Done!' }],
+    });
+    expect(next.output_text).toContain('Done!');
+  });
+});
+
 describe('stored responses', () => {
   it('are visible only to keys of the account that created them', async () => {
     const mine = await t.client.responses.create({ model: 'gpt-5-nano', input: 'secret plans' });

@@ -234,11 +234,11 @@ describe('admin API', () => {
 });
 
 describe('outputs', () => {
-  it('publishes the gateway base URL as the function URL plus v1', () => {
+  it('publishes the OpenAI base URL (the function URL plus v1) and the Anthropic one (the function URL)', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: Json }>;
-    expect(render(outputs.GatewayBaseUrl!.Value)).toBe(
-      `\${${stack.getLogicalId(stack.chat.function.node.findChild('FunctionUrl').node.defaultChild as CfnElement)}.FunctionUrl}v1`,
-    );
+    const url = `\${${stack.getLogicalId(stack.chat.function.node.findChild('FunctionUrl').node.defaultChild as CfnElement)}.FunctionUrl}`;
+    expect(render(outputs.GatewayBaseUrl!.Value)).toBe(`${url}v1`);
+    expect(render(outputs.GatewayRootUrl!.Value)).toBe(url);
   });
 
   it('publishes the admin URL, the secret ARN and the table names', () => {

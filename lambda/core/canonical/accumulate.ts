@@ -42,7 +42,14 @@ export class StreamAccumulator {
         if (part.encrypted !== undefined) (this.get(part.index, 'reasoning') as ReasoningPart).encrypted = part.encrypted;
         return;
       case 'tool-input-start':
-        return this.open(part.index, { type: 'tool-call', callId: part.callId, name: part.name, arguments: '', ...(part.itemId ? { itemId: part.itemId } : {}) });
+        return this.open(part.index, {
+          type: 'tool-call',
+          callId: part.callId,
+          name: part.name,
+          arguments: '',
+          ...(part.itemId ? { itemId: part.itemId } : {}),
+          ...(part.freeform ? { freeform: true as const } : {}),
+        });
       case 'tool-input-delta':
         (this.get(part.index, 'tool-call') as ToolCallPart).arguments += part.json;
         return;

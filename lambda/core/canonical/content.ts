@@ -40,6 +40,8 @@ export interface ToolCallPart {
   arguments: string;
   /** The Responses API's own item id for the call (fc_…), when it had one. */
   itemId?: string;
+  /** A call to a freeform tool: `arguments` is its raw text input, not JSON. */
+  freeform?: true;
   cache?: CacheHint;
 }
 

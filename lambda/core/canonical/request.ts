@@ -13,6 +13,12 @@ export interface Tool {
   parameters: JsonSchema;
   strict?: boolean;
   cache?: CacheHint;
+  /**
+   * A freeform tool (OpenAI's custom tools, such as Codex's apply_patch): its input is raw text, optionally
+   * held to a grammar (`format`, passed on as it came). Providers without them get a function tool whose one
+   * string parameter `input` carries the text (see providers/freeform.ts).
+   */
+  freeform?: { format?: Record<string, unknown> };
 }
 
 export type ToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; name: string };

@@ -30,7 +30,8 @@ export type StreamPart =
   | { type: 'reasoning-delta'; index: number; text: string; summaryIndex?: number }
   | { type: 'reasoning-signature'; index: number; signature: string }
   | { type: 'reasoning-end'; index: number; encrypted?: string }
-  | { type: 'tool-input-start'; index: number; callId: string; name: string; itemId?: string }
+  /** `freeform`: the input that follows is a freeform tool's raw text, not JSON. */
+  | { type: 'tool-input-start'; index: number; callId: string; name: string; itemId?: string; freeform?: true }
   | { type: 'tool-input-delta'; index: number; json: string }
   | { type: 'tool-input-end'; index: number }
   /** `usage` is the provider's report; the lifecycle fills in an estimate where a provider sent none. */

@@ -29,7 +29,7 @@ export interface HealthOptions {
   clock: Clock;
   /** The catalog: every route of these models whose provider is configured gets a breaker. */
   models: readonly ModelSpec[];
-  configured: (provider: string) => boolean;
+  configured: (provider: Route['provider']) => boolean;
   policy?: Partial<B.BreakerPolicy>;
   /** How long read records are trusted before a background refresh. */
   cacheMs: number;

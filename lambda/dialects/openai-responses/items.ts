@@ -80,7 +80,7 @@ function reasoningPart(item: Json, at: string): ReasoningPart {
 export type ItemResolver = (id: string) => Promise<AssistantPart[] | undefined>;
 
 /** Item types of other tools, named in the refusal so a client knows what is unsupported. */
-const UNSUPPORTED_ITEMS = /^(computer_call|computer_call_output|web_search_call|file_search_call|image_generation_call|code_interpreter_call|local_shell_call|local_shell_call_output|mcp_\w+|custom_tool_call|custom_tool_call_output|shell_call|shell_call_output|apply_patch_call|apply_patch_call_output|compaction)$/;
+const UNSUPPORTED_ITEMS = /^(computer_call|computer_call_output|web_search_call|file_search_call|image_generation_call|code_interpreter_call|local_shell_call|local_shell_call_output|mcp_\w+|shell_call|shell_call_output|apply_patch_call|apply_patch_call_output|compaction)$/;
 
 /**
  * `input` as canonical messages. Consecutive assistant items (text, reasoning, calls) form one assistant
@@ -116,7 +116,15 @@ export async function inputMessages(input: unknown, resolve: ItemResolver): Prom
         assistant([{ type: 'tool-call', callId: item.call_id, name: item.name, arguments: item.arguments, ...(typeof item.id === 'string' ? { itemId: item.id } : {}) }]);
         break;
       }
-      case 'function_call_output': {
+      case 'custom_tool_call': {
+        if (typeof item.call_id !== 'string' || typeof item.name !== 'string' || typeof item.input !== 'string') {
+          return fail(`'${at}' needs string call_id, name and input.`, at);
+        }
+        assistant([{ type: 'tool-call', callId: item.call_id, name: item.name, arguments: item.input, freeform: true, ...(typeof item.id === 'string' ? { itemId: item.id } : {}) }]);
+        break;
+      }
+      case 'function_call_output':
+      case 'custom_tool_call_output': {
         if (typeof item.call_id !== 'string') return fail(`'${at}.call_id' is required.`, `${at}.call_id`);
         const result: ToolResultPart = { type: 'tool-result', callId: item.call_id, content: toolOutput(item.output, `${at}.output`) };
         const last = out[out.length - 1];
@@ -138,20 +146,20 @@ export async function inputMessages(input: unknown, resolve: ItemResolver): Prom
         if (typeof type === 'string' && UNSUPPORTED_ITEMS.test(type)) {
           return fail(`'${at}.type' ${type} is not supported: this gateway serves messages, function calls and reasoning items.`, `${at}.type`);
         }
-        return fail(`'${at}.type' must be message, function_call, function_call_output, reasoning or item_reference.`, `${at}.type`);
+        return fail(`'${at}.type' must be message, function_call, function_call_output, custom_tool_call, custom_tool_call_output, reasoning or item_reference.`, `${at}.type`);
     }
   }
   return out;
 }
 
 /** Item ids of response `responseId` ("resp_<r>"): "<prefix>_<r>_<n>". */
-export function itemId(prefix: 'msg' | 'fc' | 'rs', responseId: string, n: number): string {
+export function itemId(prefix: 'msg' | 'fc' | 'ctc' | 'rs', responseId: string, n: number): string {
   return `${prefix}_${responseId.slice('resp_'.length)}_${n}`;
 }
 
 /** The response an item id belongs to and its position, or undefined for ids this gateway did not make. */
 export function parseItemId(id: string): { responseId: string; n: number } | undefined {
-  const m = /^(?:msg|fc|rs)_([A-Za-z0-9]{32})_(\d{1,4})$/.exec(id);
+  const m = /^(?:msg|fc|ctc|rs)_([A-Za-z0-9]{32})_(\d{1,4})$/.exec(id);
   return m ? { responseId: `resp_${m[1]}`, n: Number(m[2]) } : undefined;
 }
 
@@ -178,7 +186,11 @@ export function outputItems(content: readonly AssistantPart[], responseId: strin
     }
     message = undefined;
     if (p.type === 'tool-call') {
-      items.push({ type: 'function_call', id: itemId('fc', responseId, items.length), call_id: p.callId, name: p.name, arguments: p.arguments, status: 'completed' });
+      items.push(
+        p.freeform
+          ? { type: 'custom_tool_call', id: itemId('ctc', responseId, items.length), call_id: p.callId, name: p.name, input: p.arguments }
+          : { type: 'function_call', id: itemId('fc', responseId, items.length), call_id: p.callId, name: p.name, arguments: p.arguments, status: 'completed' },
+      );
     } else {
       items.push({
         type: 'reasoning',
@@ -217,7 +229,7 @@ export function inputItems(messages: readonly Message[]): InputItem[] {
           p.type === 'text'
             ? [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: p.text, annotations: [] }] }]
             : p.type === 'tool-call'
-              ? [{ type: 'function_call', call_id: p.callId, name: p.name, arguments: p.arguments }]
+              ? [p.freeform ? { type: 'custom_tool_call', call_id: p.callId, name: p.name, input: p.arguments } : { type: 'function_call', call_id: p.callId, name: p.name, arguments: p.arguments }]
               : [],
         );
       case 'tool':

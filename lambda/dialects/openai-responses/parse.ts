@@ -55,9 +55,21 @@ function tools(v: unknown[]): Tool[] {
   return v.map((t, i) => {
     const at = `tools[${i}]`;
     if (!isObject(t)) return fail(`'${at}' must be an object.`, at);
+    if (t.type === 'custom') {
+      // A freeform tool (Codex's apply_patch): raw text input, held to its grammar where OpenAI serves it.
+      const name = toolName(t.name, `${at}.name`);
+      if (t.description !== undefined && typeof t.description !== 'string') return fail(`'${at}.description' must be a string.`, `${at}.description`);
+      if (t.format !== undefined && !isObject(t.format)) return fail(`'${at}.format' must be an object.`, `${at}.format`);
+      return {
+        name,
+        ...(typeof t.description === 'string' ? { description: t.description } : {}),
+        parameters: { type: 'object', properties: { input: { type: 'string' } }, required: ['input'] },
+        freeform: isObject(t.format) ? { format: t.format } : {},
+      };
+    }
     if (t.type !== 'function') {
       const type = typeof t.type === 'string' ? t.type.slice(0, 64) : String(t.type);
-      return fail(`'${at}.type' ${type} is not supported: this gateway serves function tools only.`, `${at}.type`, 'unsupported_tool');
+      return fail(`'${at}.type' ${type} is not supported: this gateway serves function and custom tools only.`, `${at}.type`, 'unsupported_tool');
     }
     const name = toolName(t.name, `${at}.name`);
     if (t.description !== undefined && t.description !== null && typeof t.description !== 'string') return fail(`'${at}.description' must be a string.`, `${at}.description`);
@@ -74,11 +86,11 @@ function tools(v: unknown[]): Tool[] {
 
 function toolChoice(v: unknown, names: readonly string[]): ToolChoice {
   if (v === 'none' || v === 'auto' || v === 'required') return { type: v };
-  if (isObject(v) && v.type === 'function' && typeof v.name === 'string') {
-    if (!names.includes(v.name)) return fail(`'tool_choice' names a function that is not in 'tools'.`, 'tool_choice');
+  if (isObject(v) && (v.type === 'function' || v.type === 'custom') && typeof v.name === 'string') {
+    if (!names.includes(v.name)) return fail(`'tool_choice' names a tool that is not in 'tools'.`, 'tool_choice');
     return { type: 'tool', name: v.name };
   }
-  return fail(`'tool_choice' must be none, auto, required or {"type": "function", "name"}.`, 'tool_choice');
+  return fail(`'tool_choice' must be none, auto, required or {"type": "function" | "custom", "name"}.`, 'tool_choice');
 }
 
 function textFormat(text: Json | undefined): OutputFormat {

@@ -6,7 +6,7 @@ import type { CanonicalResult, StreamPart } from '../../core/canonical/result';
 import { NO_USAGE, totalTokens, type Usage } from '../../core/canonical/usage';
 import type { Served } from '../../core/lifecycle';
 import type { GatewayError } from '../../wire/errors';
-import type { FunctionTool, OutputItem, ResponseObject, ResponseStatus, ResponsesUsage, TextFormat, ToolChoice } from '../../wire/formats/openai-responses';
+import type { CustomTool, FunctionTool, OutputItem, ResponseObject, ResponseStatus, ResponsesUsage, TextFormat, ToolChoice } from '../../wire/formats/openai-responses';
 import { encodeSseEvent } from '../../wire/sse';
 import type { StreamEncoder } from '../sse';
 import { itemId, outputItems } from './items';
@@ -28,9 +28,11 @@ function wireFormat(f: OutputFormat): TextFormat {
   return { type: 'json_schema', name: f.name, schema: f.schema, ...(f.description ? { description: f.description } : {}), strict: f.strict ?? null };
 }
 
-function wireToolChoice(c: ResponsesOptions['echo']['toolChoice']): ToolChoice {
+function wireToolChoice(o: ResponsesOptions['echo']): ToolChoice {
+  const c = o.toolChoice;
   if (!c) return 'auto';
-  return c.type === 'tool' ? { type: 'function', name: c.name } : c.type;
+  if (c.type !== 'tool') return c.type;
+  return o.tools.find((t) => t.name === c.name)?.freeform ? { type: 'custom', name: c.name } : { type: 'function', name: c.name };
 }
 
 export interface ResponseShape {
@@ -65,8 +67,13 @@ export function responseObject(
     store: o.store,
     temperature: e.temperature ?? 1,
     text: { format: wireFormat(e.format) },
-    tool_choice: wireToolChoice(e.toolChoice),
-    tools: e.tools.map((t): FunctionTool => ({ type: 'function', name: t.name, description: t.description ?? null, parameters: t.parameters, strict: t.strict ?? true })),
+    tool_choice: wireToolChoice(e),
+    tools: e.tools.map(
+      (t): FunctionTool | CustomTool =>
+        t.freeform
+          ? { type: 'custom', name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), ...(t.freeform.format ? { format: t.freeform.format } : {}) }
+          : { type: 'function', name: t.name, description: t.description ?? null, parameters: t.parameters, strict: t.strict ?? true },
+    ),
     top_p: e.topP ?? 1,
     truncation: e.truncation,
     // Absent until known, as the published schema has it (it allows no null here), like `user`.
@@ -96,7 +103,7 @@ export function completedResponse(shape: ResponseShape, result: CanonicalResult,
 type Open =
   | { kind: 'message'; n: number; id: string; parts: number; texts: Map<number, { content: number; text: string }> }
   | { kind: 'reasoning'; n: number; id: string; summary: number; summaries: string[] }
-  | { kind: 'call'; n: number; id: string; callId: string; name: string; args: string };
+  | { kind: 'call'; n: number; id: string; callId: string; name: string; args: string; freeform: boolean };
 
 /**
  * The Responses stream: response.created and response.in_progress, then for each output item its added /
@@ -217,22 +224,31 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       case 'tool-input-start': {
         const out = this.closeMessage();
         const n = this.items++;
-        const c: Open = { kind: 'call', n, id: itemId('fc', this.shape.id, n), callId: part.callId, name: part.name, args: '' };
+        const freeform = part.freeform === true;
+        const c: Open = { kind: 'call', n, id: itemId(freeform ? 'ctc' : 'fc', this.shape.id, n), callId: part.callId, name: part.name, args: '', freeform };
         this.blocks.set(part.index, c);
-        out.push(this.event('response.output_item.added', { output_index: n, item: { type: 'function_call', id: c.id, call_id: c.callId, name: c.name, arguments: '', status: 'in_progress' } }));
+        const item = freeform
+          ? { type: 'custom_tool_call', id: c.id, call_id: c.callId, name: c.name, input: '' }
+          : { type: 'function_call', id: c.id, call_id: c.callId, name: c.name, arguments: '', status: 'in_progress' };
+        out.push(this.event('response.output_item.added', { output_index: n, item }));
         return out;
       }
       case 'tool-input-delta': {
         const c = this.blocks.get(part.index) as Extract<Open, { kind: 'call' }>;
         c.args += part.json;
-        return [this.event('response.function_call_arguments.delta', { item_id: c.id, output_index: c.n, delta: part.json })];
+        const type = c.freeform ? 'response.custom_tool_call_input.delta' : 'response.function_call_arguments.delta';
+        return [this.event(type, { item_id: c.id, output_index: c.n, delta: part.json })];
       }
       case 'tool-input-end': {
         const c = this.blocks.get(part.index) as Extract<Open, { kind: 'call' }>;
-        const item: OutputItem = { type: 'function_call', id: c.id, call_id: c.callId, name: c.name, arguments: c.args, status: 'completed' };
+        const item: OutputItem = c.freeform
+          ? { type: 'custom_tool_call', id: c.id, call_id: c.callId, name: c.name, input: c.args }
+          : { type: 'function_call', id: c.id, call_id: c.callId, name: c.name, arguments: c.args, status: 'completed' };
         this.done.push(item);
         return [
-          this.event('response.function_call_arguments.done', { item_id: c.id, output_index: c.n, name: c.name, arguments: c.args }),
+          c.freeform
+            ? this.event('response.custom_tool_call_input.done', { item_id: c.id, output_index: c.n, input: c.args })
+            : this.event('response.function_call_arguments.done', { item_id: c.id, output_index: c.n, name: c.name, arguments: c.args }),
           this.event('response.output_item.done', { output_index: c.n, item }),
         ];
       }

@@ -17,6 +17,7 @@ import type {
   ThinkingConfig,
 } from '../../wire/formats/anthropic';
 import type { UpstreamCall } from '../provider';
+import { asFunctionTools, functionArguments } from '../freeform';
 import { planSchemaTool, type SchemaToolPlan } from '../schema-tool';
 
 export function cacheControl(hint: CacheHint | undefined): { cache_control?: CacheControl } {
@@ -54,7 +55,7 @@ function blocksOf(m: Exclude<Message, { role: 'system' }>): RequestBlock[] {
     case 'assistant':
       return m.content.flatMap((p): RequestBlock[] => {
         if (p.type === 'text') return textBlock(p);
-        if (p.type === 'tool-call') return [{ type: 'tool_use', id: p.callId, name: p.name, input: toolInput(p.arguments, p.name), ...cacheControl(p.cache) }];
+        if (p.type === 'tool-call') return [{ type: 'tool_use', id: p.callId, name: p.name, input: toolInput(functionArguments(p), p.name), ...cacheControl(p.cache) }];
         // Reasoning Anthropic cannot verify (another provider's) is not sent: it would be rejected.
         if (p.redacted !== undefined) return [{ type: 'redacted_thinking', data: p.redacted }];
         if (p.signature) return [{ type: 'thinking', thinking: p.text, signature: p.signature }];
@@ -129,8 +130,8 @@ export function toAnthropicBody(call: UpstreamCall, stream: boolean): { body: Me
   const plan = planSchemaTool(r);
   // A forced tool call and extended thinking cannot go together; the schema wins.
   const thinking = call.model.reasoning && !plan ? thinkingConfig(r, call.maxTokens) : undefined;
-  const toolList = plan?.tools ?? r.tools;
-  const tools = toolList?.length
+  const toolList = asFunctionTools(plan?.tools ?? r.tools ?? []);
+  const tools = toolList.length
     ? toolList.map((t) => ({ name: t.name, ...(t.description !== undefined && { description: t.description }), input_schema: t.parameters, ...cacheControl(t.cache) }))
     : undefined;
   const choice = tools ? toolChoice(plan?.toolChoice ?? r.toolChoice, r.parallelToolCalls) : undefined;

@@ -18,6 +18,7 @@ import type { Message as CanonicalMessage, CacheHint, MediaSource } from '../../
 import type { CanonicalRequest, ToolChoice } from '../../core/canonical/request';
 import { BadRequestError } from '../../wire/errors';
 import type { UpstreamCall } from '../provider';
+import { asFunctionTools, functionArguments } from '../freeform';
 import { planSchemaTool, type SchemaToolPlan } from '../schema-tool';
 
 /** What Converse and ConverseStream both accept (they differ only in guardrail options, which we never send). */
@@ -91,7 +92,7 @@ function turn(m: Exclude<CanonicalMessage, { role: 'system' }>, claude: boolean,
         content: m.content.flatMap((p): ContentBlock[] => {
           // Converse rejects blank text blocks, and an assistant turn that only calls tools has no text.
           if (p.type === 'text') return p.text ? [{ text: p.text }, ...cachePoint(p.cache)] : [];
-          if (p.type === 'tool-call') return [{ toolUse: { toolUseId: p.callId, name: p.name, input: toolInput(p.arguments, p.name) } }];
+          if (p.type === 'tool-call') return [{ toolUse: { toolUseId: p.callId, name: p.name, input: toolInput(functionArguments(p), p.name) } }];
           // Only Claude verifies thinking signatures; nothing else can take reasoning back.
           if (!claude) return [];
           if (p.redacted !== undefined) return [{ reasoningContent: { redactedContent: new Uint8Array(Buffer.from(p.redacted, 'base64')) } }];
@@ -150,7 +151,7 @@ function toolConfig(r: CanonicalRequest, plan: SchemaToolPlan | undefined): Tool
   const tools = plan?.tools ?? r.tools;
   const choice = plan?.toolChoice ?? r.toolChoice;
   if (!tools?.length || choice?.type === 'none') return undefined;
-  const specs: Tool[] = tools.flatMap((t): Tool[] => [
+  const specs: Tool[] = asFunctionTools(tools).flatMap((t): Tool[] => [
     { toolSpec: { name: t.name, ...(t.description !== undefined && { description: t.description }), inputSchema: { json: t.parameters as DocumentType } } },
     ...(t.cache ? [CACHE_POINT as Tool] : []),
   ]);

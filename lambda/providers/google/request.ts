@@ -4,6 +4,7 @@ import { joinText } from '../../core/canonical/content';
 import type { CanonicalRequest, ToolChoice } from '../../core/canonical/request';
 import { BadRequestError } from '../../wire/errors';
 import type { UpstreamCall } from '../provider';
+import { asFunctionTools, functionArguments } from '../freeform';
 import { toGeminiSchema } from './schema';
 import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequest } from './wire';
 
@@ -94,7 +95,7 @@ function toContents(messages: readonly Message[]): { contents: GeminiContent[]; 
           'model',
           m.content.flatMap((p): GeminiPart[] => {
             if (p.type === 'text') return p.text ? [{ text: p.text }] : [];
-            if (p.type === 'tool-call') return [{ functionCall: { name: p.name, args: parseArgs(p.arguments) } }];
+            if (p.type === 'tool-call') return [{ functionCall: { name: p.name, args: parseArgs(functionArguments(p)) } }];
             return [];
           }),
         );
@@ -150,7 +151,7 @@ export function toGeminiRequest(call: UpstreamCall): GeminiRequest {
   const tools = r.tools?.length
     ? [
         {
-          functionDeclarations: r.tools.map((t) => ({
+          functionDeclarations: asFunctionTools(r.tools).map((t) => ({
             name: t.name,
             ...(t.description !== undefined && { description: t.description }),
             parameters: toGeminiSchema(t.parameters),

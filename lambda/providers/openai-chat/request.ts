@@ -7,6 +7,7 @@ import type { Tool, ToolChoice } from '../../core/canonical/request';
 import type { ChatContentPart, ChatFunctionTool, ChatMessage, ChatToolChoice } from '../../wire/formats/openai-chat';
 import { BadRequestError } from '../../wire/errors';
 import type { ProviderInstance, UpstreamCall } from '../provider';
+import { asFunctionTools, functionArguments } from '../freeform';
 import { planSchemaTool, type SchemaToolPlan } from '../schema-tool';
 
 function mediaUrl(source: Extract<UserPart, { type: 'image' }>['source']): string {
@@ -34,7 +35,7 @@ export function toChatMessages(messages: readonly Message[]): ChatMessage[] {
         break;
       case 'assistant': {
         const text = joinText(m.content);
-        const calls = m.content.flatMap((p) => (p.type === 'tool-call' ? [{ id: p.callId, type: 'function' as const, function: { name: p.name, arguments: p.arguments } }] : []));
+        const calls = m.content.flatMap((p) => (p.type === 'tool-call' ? [{ id: p.callId, type: 'function' as const, function: { name: p.name, arguments: functionArguments(p) } }] : []));
         if (!text && calls.length === 0) break;
         out.push({ role: 'assistant', content: text || null, ...(calls.length ? { tool_calls: calls } : {}) });
         break;
@@ -49,7 +50,7 @@ export function toChatMessages(messages: readonly Message[]): ChatMessage[] {
 }
 
 export function toChatTools(tools: readonly Tool[]): ChatFunctionTool[] {
-  return tools.map((t) => ({
+  return asFunctionTools(tools).map((t) => ({
     type: 'function',
     function: { name: t.name, ...(t.description !== undefined && { description: t.description }), parameters: t.parameters, ...(t.strict !== undefined && { strict: t.strict }) },
   }));

@@ -4,7 +4,7 @@
 import type { Message, UserPart } from '../../core/canonical/content';
 import { joinText } from '../../core/canonical/content';
 import type { CanonicalRequest, ReasoningEffort } from '../../core/canonical/request';
-import type { FunctionTool, InputContent, InputItem, TextFormat, ToolChoice } from '../../wire/formats/openai-responses';
+import type { CustomTool, FunctionTool, InputContent, InputItem, TextFormat, ToolChoice } from '../../wire/formats/openai-responses';
 import type { UpstreamCall } from '../provider';
 
 function mediaUrl(source: Extract<UserPart, { type: 'image' }>['source']): string {
@@ -23,6 +23,8 @@ function userContent(parts: UserPart[]): InputContent[] {
 
 export function toResponsesInput(messages: readonly Message[]): InputItem[] {
   const out: InputItem[] = [];
+  // A freeform call's output goes back as a custom tool output: which calls were freeform, by call id.
+  const freeform = new Set(messages.flatMap((m) => (m.role === 'assistant' ? m.content.flatMap((p) => (p.type === 'tool-call' && p.freeform ? [p.callId] : [])) : [])));
   for (const m of messages) {
     switch (m.role) {
       case 'system':
@@ -36,7 +38,7 @@ export function toResponsesInput(messages: readonly Message[]): InputItem[] {
           if (p.type === 'text') {
             if (p.text) out.push({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: p.text, annotations: [] }] });
           } else if (p.type === 'tool-call') {
-            out.push({ type: 'function_call', call_id: p.callId, name: p.name, arguments: p.arguments });
+            out.push(p.freeform ? { type: 'custom_tool_call', call_id: p.callId, name: p.name, input: p.arguments } : { type: 'function_call', call_id: p.callId, name: p.name, arguments: p.arguments });
           } else if (p.encrypted && p.id) {
             // Only OpenAI's own encrypted reasoning can be handed back; anyone else's is dropped.
             out.push({ type: 'reasoning', id: p.id, summary: (p.summary ?? []).map((text) => ({ type: 'summary_text', text })), encrypted_content: p.encrypted });
@@ -47,7 +49,7 @@ export function toResponsesInput(messages: readonly Message[]): InputItem[] {
         for (const r of m.content) {
           const onlyText = r.content.every((c) => c.type === 'text');
           out.push({
-            type: 'function_call_output',
+            type: freeform.has(r.callId) ? 'custom_tool_call_output' : 'function_call_output',
             call_id: r.callId,
             output: onlyText
               ? joinText(r.content)
@@ -63,7 +65,8 @@ export function toResponsesInput(messages: readonly Message[]): InputItem[] {
 function toolChoice(r: CanonicalRequest): ToolChoice | undefined {
   const c = r.toolChoice;
   if (!c) return undefined;
-  return c.type === 'tool' ? { type: 'function', name: c.name } : c.type;
+  if (c.type !== 'tool') return c.type;
+  return r.tools?.find((t) => t.name === c.name)?.freeform ? { type: 'custom', name: c.name } : { type: 'function', name: c.name };
 }
 
 function textFormat(r: CanonicalRequest): TextFormat | undefined {
@@ -88,14 +91,18 @@ export function toResponsesBody(call: UpstreamCall, stream: boolean): Record<str
   const effort = effortOf(r);
   const format = textFormat(r);
   const choice = toolChoice(r);
-  const tools: FunctionTool[] | undefined = r.tools?.map((t) => ({
-    type: 'function',
-    name: t.name,
-    ...(t.description !== undefined && { description: t.description }),
-    parameters: t.parameters,
-    // The Responses API defaults function tools to strict; the canonical default is chat's (not strict).
-    strict: t.strict ?? false,
-  }));
+  const tools: Array<FunctionTool | CustomTool> | undefined = r.tools?.map((t) =>
+    t.freeform
+      ? { type: 'custom', name: t.name, ...(t.description !== undefined && { description: t.description }), ...(t.freeform.format && { format: t.freeform.format }) }
+      : {
+          type: 'function',
+          name: t.name,
+          ...(t.description !== undefined && { description: t.description }),
+          parameters: t.parameters,
+          // The Responses API defaults function tools to strict; the canonical default is chat's (not strict).
+          strict: t.strict ?? false,
+        },
+  );
   return {
     model: call.upstreamModel,
     input: toResponsesInput(r.messages),

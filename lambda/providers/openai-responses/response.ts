@@ -19,7 +19,7 @@ export function fromResponsesUsage(u: ResponsesUsage | null | undefined): Usage 
 
 function finishOf(r: Pick<ResponseObject, 'status' | 'incomplete_details' | 'output'>): FinishReason {
   if (r.status === 'incomplete') return r.incomplete_details?.reason === 'content_filter' ? 'content_filter' : 'length';
-  return r.output.some((i) => i.type === 'function_call') ? 'tool_calls' : 'stop';
+  return r.output.some((i) => i.type === 'function_call' || i.type === 'custom_tool_call') ? 'tool_calls' : 'stop';
 }
 
 function partsOf(item: OutputItem): AssistantPart[] {
@@ -28,6 +28,8 @@ function partsOf(item: OutputItem): AssistantPart[] {
       return item.content.map((c) => ({ type: 'text' as const, text: c.type === 'output_text' ? c.text : c.refusal }));
     case 'function_call':
       return [{ type: 'tool-call', callId: item.call_id, name: item.name, arguments: item.arguments, itemId: item.id }];
+    case 'custom_tool_call':
+      return [{ type: 'tool-call', callId: item.call_id, name: item.name, arguments: item.input, itemId: item.id, freeform: true }];
     case 'reasoning': {
       const summary = item.summary.map((s) => s.text);
       return [
@@ -73,8 +75,9 @@ export async function* fromResponsesStream(bytes: AsyncIterable<Uint8Array>, pro
     const e = event.data;
     switch (e.type) {
       case 'response.output_item.added':
-        if (e.item.type === 'function_call') {
-          yield { type: 'tool-input-start', index: open(String(e.output_index)), callId: e.item.call_id, name: e.item.name, itemId: e.item.id };
+        if (e.item.type === 'function_call' || e.item.type === 'custom_tool_call') {
+          const freeform = e.item.type === 'custom_tool_call' ? { freeform: true as const } : {};
+          yield { type: 'tool-input-start', index: open(String(e.output_index)), callId: e.item.call_id, name: e.item.name, itemId: e.item.id, ...freeform };
         } else if (e.item.type === 'reasoning') {
           yield { type: 'reasoning-start', index: open(String(e.output_index)), id: e.item.id };
         }
@@ -90,13 +93,14 @@ export async function* fromResponsesStream(bytes: AsyncIterable<Uint8Array>, pro
         yield { type: 'text-end', index: block(`${e.output_index}/${e.content_index}`) };
         break;
       case 'response.function_call_arguments.delta':
+      case 'response.custom_tool_call_input.delta':
         yield { type: 'tool-input-delta', index: block(String(e.output_index)), json: e.delta };
         break;
       case 'response.reasoning_summary_text.delta':
         yield { type: 'reasoning-delta', index: block(String(e.output_index)), text: e.delta, summaryIndex: e.summary_index };
         break;
       case 'response.output_item.done':
-        if (e.item.type === 'function_call') yield { type: 'tool-input-end', index: block(String(e.output_index)) };
+        if (e.item.type === 'function_call' || e.item.type === 'custom_tool_call') yield { type: 'tool-input-end', index: block(String(e.output_index)) };
         else if (e.item.type === 'reasoning') {
           yield { type: 'reasoning-end', index: block(String(e.output_index)), ...(e.item.encrypted_content ? { encrypted: e.item.encrypted_content } : {}) };
         }

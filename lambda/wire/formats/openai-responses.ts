@@ -61,6 +61,23 @@ export interface FunctionCallOutputItem {
   status?: 'in_progress' | 'completed' | 'incomplete';
 }
 
+/** A call of a freeform (custom) tool: its input is raw text. */
+export interface CustomToolCallItem {
+  type: 'custom_tool_call';
+  id?: string;
+  call_id: string;
+  name: string;
+  input: string;
+  status?: 'in_progress' | 'completed' | 'incomplete';
+}
+
+export interface CustomToolCallOutputItem {
+  type: 'custom_tool_call_output';
+  id?: string;
+  call_id: string;
+  output: string | Array<InputText | InputImage>;
+}
+
 export interface SummaryText {
   type: 'summary_text';
   text: string;
@@ -75,7 +92,7 @@ export interface ReasoningItem {
   status?: 'in_progress' | 'completed' | 'incomplete';
 }
 
-export type InputItem = MessageItem | FunctionCallItem | FunctionCallOutputItem | ReasoningItem;
+export type InputItem = MessageItem | FunctionCallItem | FunctionCallOutputItem | ReasoningItem | CustomToolCallItem | CustomToolCallOutputItem;
 
 /** What a response's `output` holds. */
 export interface OutputMessage {
@@ -86,7 +103,11 @@ export interface OutputMessage {
   content: Array<OutputText | Refusal>;
 }
 
-export type OutputItem = OutputMessage | (FunctionCallItem & { id: string; status: 'in_progress' | 'completed' | 'incomplete' }) | ReasoningItem;
+export type OutputItem =
+  | OutputMessage
+  | (FunctionCallItem & { id: string; status: 'in_progress' | 'completed' | 'incomplete' })
+  | (CustomToolCallItem & { id: string })
+  | ReasoningItem;
 
 export interface FunctionTool {
   type: 'function';
@@ -96,7 +117,15 @@ export interface FunctionTool {
   strict?: boolean | null;
 }
 
-export type ToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; name: string };
+/** A freeform tool: raw text input, optionally held to a grammar. */
+export interface CustomTool {
+  type: 'custom';
+  name: string;
+  description?: string;
+  format?: Record<string, unknown>;
+}
+
+export type ToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; name: string } | { type: 'custom'; name: string };
 
 export type TextFormat =
   | { type: 'text' }
@@ -132,7 +161,7 @@ export interface ResponseObject {
   temperature: number | null;
   text: { format: TextFormat };
   tool_choice: ToolChoice;
-  tools: FunctionTool[];
+  tools: Array<FunctionTool | CustomTool>;
   top_p: number | null;
   truncation: 'auto' | 'disabled';
   usage?: ResponsesUsage;
@@ -153,6 +182,8 @@ export type ResponseStreamEvent =
   | { type: 'response.refusal.delta'; item_id: string; output_index: number; content_index: number; delta: string }
   | { type: 'response.function_call_arguments.delta'; item_id: string; output_index: number; delta: string }
   | { type: 'response.function_call_arguments.done'; item_id: string; output_index: number; arguments: string; name?: string }
+  | { type: 'response.custom_tool_call_input.delta'; item_id: string; output_index: number; delta: string }
+  | { type: 'response.custom_tool_call_input.done'; item_id: string; output_index: number; input: string }
   | { type: 'response.reasoning_summary_part.added' | 'response.reasoning_summary_part.done'; item_id: string; output_index: number; summary_index: number; part: SummaryText }
   | { type: 'response.reasoning_summary_text.delta'; item_id: string; output_index: number; summary_index: number; delta: string }
   | { type: 'response.reasoning_summary_text.done'; item_id: string; output_index: number; summary_index: number; text: string }

@@ -109,7 +109,8 @@ describe('input items', () => {
 
   it.each([
     [[{ type: 'computer_call' }], 'input[0].type'],
-    [[{ type: 'custom_tool_call', name: 'x' }], 'input[0].type'],
+    [[{ type: 'custom_tool_call', name: 'x' }], 'input[0]'],
+    [[{ type: 'mcp_call', name: 'x' }], 'input[0].type'],
     [[{ role: 'tool', content: 'x' }], 'input[0].role'],
     [[{ role: 'user', content: [{ type: 'input_image', file_id: 'file-1' }] }], 'input[0].content[0].image_url'],
     [[{ role: 'user', content: [{ type: 'input_file', file_id: 'file-1' }] }], 'input[0].content[0]'],

@@ -23,6 +23,7 @@ interface ResponsesBody {
   instructions?: string;
   max_output_tokens?: number;
   tools?: Array<{ type: string; name: string; parameters?: Record<string, unknown> }>;
+
   tool_choice?: string | { type: 'function'; name: string };
   text?: { format?: { type: string; schema?: Record<string, unknown> } };
   reasoning?: { effort?: string; summary?: string };
@@ -50,6 +51,13 @@ function encrypt(model: string, a: SimAnswer): string {
   return `simenc_${Buffer.from(`${model}:${(a.reasoningSummary ?? []).join('')}`).toString('base64')}`;
 }
 
+/** A custom (freeform) tool's call carries raw text; the simulator answers with the string its input names. */
+const FREEFORM_INPUT = { type: 'object', properties: { input: { type: 'string' } }, required: ['input'] };
+
+function isCustom(call: SimCall, name: string): boolean {
+  return ((call.body as ResponsesBody).tools ?? []).some((t) => t.type === 'custom' && t.name === name);
+}
+
 function output(a: SimAnswer, call: SimCall, includeEncrypted: boolean) {
   const b = call.body as ResponsesBody;
   const items: unknown[] = [];
@@ -61,7 +69,10 @@ function output(a: SimAnswer, call: SimCall, includeEncrypted: boolean) {
       ...(includeEncrypted ? { encrypted_content: encrypt(call.model, a) } : {}),
     });
   }
-  if (a.toolCall) {
+  if (a.toolCall && isCustom(call, a.toolCall.name)) {
+    const input = (JSON.parse(a.toolCall.arguments) as { input: string }).input;
+    items.push({ type: 'custom_tool_call', id: `ctc_${a.toolCall.id}`, call_id: a.toolCall.id, name: a.toolCall.name, input, status: 'completed' });
+  } else if (a.toolCall) {
     items.push({ type: 'function_call', id: `fc_${a.toolCall.id}`, call_id: a.toolCall.id, name: a.toolCall.name, arguments: a.toolCall.arguments, status: 'completed' });
   } else {
     items.push({ type: 'message', id: 'msg_sim', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: a.pieces.join(''), annotations: [], logprobs: [] }] });
@@ -117,8 +128,9 @@ export const openaiResponsesProtocol: SimProtocol = {
         if (item.encrypted_content !== undefined && !item.encrypted_content.startsWith('simenc_')) throw new SimBadRequest('The encrypted content could not be decrypted.');
         continue;
       }
-      if (item.type === 'function_call_output') messages.push({ role: 'tool', text: text(item.output) });
+      if (item.type === 'function_call_output' || item.type === 'custom_tool_call_output') messages.push({ role: 'tool', text: text(item.output) });
       else if (item.type === 'function_call') messages.push({ role: 'assistant', text: item.arguments ?? '' });
+      else if (item.type === 'custom_tool_call') messages.push({ role: 'assistant', text: String((item as { input?: unknown }).input ?? '') });
       else {
         const role = item.role === 'developer' ? 'system' : item.role;
         if (role !== 'user' && role !== 'assistant' && role !== 'system') throw new SimBadRequest(`Invalid role: ${String(item.role)}`);
@@ -130,7 +142,7 @@ export const openaiResponsesProtocol: SimProtocol = {
     return {
       model: b.model,
       messages,
-      tools: (b.tools ?? []).filter((t) => t.type === 'function').map((t) => ({ name: t.name, parameters: t.parameters })),
+      tools: (b.tools ?? []).flatMap((t) => (t.type === 'function' ? [{ name: t.name, parameters: t.parameters }] : t.type === 'custom' ? [{ name: t.name, parameters: FREEFORM_INPUT }] : [])),
       ...(choice ? { toolChoice: choice } : {}),
       maxTokens: b.max_output_tokens,
       json: format?.type === 'json_schema' ? (format.schema ?? {}) : format?.type === 'json_object' ? true : undefined,
@@ -163,6 +175,12 @@ export const openaiResponsesProtocol: SimProtocol = {
           frames.push(ev('response.reasoning_summary_text.done', { item_id: item.id, output_index: n, summary_index: 0, text: summary }));
           frames.push(ev('response.reasoning_summary_part.done', { item_id: item.id, output_index: n, summary_index: 0, part: { type: 'summary_text', text: summary } }));
         }
+        frames.push(ev('response.output_item.done', { output_index: n, item }));
+      } else if (item.type === 'custom_tool_call') {
+        const input = String(item.input);
+        frames.push(ev('response.output_item.added', { output_index: n, item: { ...item, input: '', status: 'in_progress' } }));
+        frames.push(ev('response.custom_tool_call_input.delta', { item_id: item.id, output_index: n, delta: input }, true));
+        frames.push(ev('response.custom_tool_call_input.done', { item_id: item.id, output_index: n, input }));
         frames.push(ev('response.output_item.done', { output_index: n, item }));
       } else if (item.type === 'function_call') {
         const args = String(item.arguments);
