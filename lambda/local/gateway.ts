@@ -2,7 +2,7 @@
 // simulator for providers without credentials, a dev account and key, and the Lambda handlers behind
 // the local runtime. `npm start` (bin/local.ts) and the end-to-end tests both start it through here.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROVIDER_INSTANCES, loadConfig, providerInstances, type Env } from '../config';
 import { createAccount, issueKey } from '../core/accounts';
@@ -14,6 +14,7 @@ import type { KeyStore } from '../core/records';
 import { ensureTables } from '../store/bootstrap';
 import { startDynalite, type LocalDynamo } from './dynalite';
 import { installLambdaGlobals } from './lambda-stream';
+import { makePrivate } from './private-dir';
 import { startLambdaRuntime, type LambdaRuntimeOptions } from './lambda-runtime';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
 import { SIM_PROTOCOLS, startSimulator, type SimBehaviour, type Simulator } from './simulator';
@@ -79,7 +80,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   installLambdaGlobals();
   const clock = options.clock ?? systemClock;
   const env = options.env ?? process.env;
-  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  if (options.dataDir) await makePrivate(options.dataDir);
 
   let dynamo: LocalDynamo | undefined;
   const dynamoEndpoint =

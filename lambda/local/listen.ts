@@ -1,7 +1,7 @@
 // How the local HTTP fronts (the in-process runtime and the runtime-API front) listen: one place, so both are
 // reached the same way by the same clients and tests, and both close the same way.
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface LocalServer {
   url: string;
@@ -10,6 +10,29 @@ export interface LocalServer {
   server: Server;
   /** Closes every server, cutting open (keep-alive) connections, so it never waits on idle clients. */
   close(): Promise<void>;
+}
+
+/**
+ * A request Node's parser rejects (bad chunk sizes, both Content-Length and Transfer-Encoding, a negative
+ * length, a NUL in a header, headers over 16 KB) is answered in OpenAI's error shape where the connection
+ * still allows an answer, instead of Node's empty-bodied 400 or 431.
+ */
+export function answerMalformed(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const message = tooLarge ? 'The request headers are too large.' : `The request is not well-formed HTTP (${err.code ?? 'parse error'}).`;
+  const body = JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: tooLarge ? 'headers_too_large' : 'malformed_request' } });
+  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+function createServer(serve: RequestListener): Server {
+  const server = createHttpServer(serve);
+  server.on('clientError', answerMalformed);
+  return server;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

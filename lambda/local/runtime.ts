@@ -53,13 +53,74 @@ export function lambdaContext(functionName: string, timeoutMs = 900_000): Contex
   };
 }
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * A Lambda function URL accepts request payloads of at most 6 MB and refuses larger ones without invoking
+ * the function; the local fronts do the same, so nothing that works here would fail there.
+ */
+export const FUNCTION_URL_MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+export class BodyTooLarge extends Error {}
+
+/**
+ * Reads a request body, at most `limit` bytes: a declared Content-Length over the limit is refused before a
+ * byte is read, and a body that grows past it stops being read at once. Memory stays bounded by `limit`.
+ */
+export function readBody(req: IncomingMessage, limit = FUNCTION_URL_MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return reject(new BodyTooLarge());
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        chunks.length = 0;
+        return reject(new BodyTooLarge());
+      }
+      chunks.push(c);
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** How long a refused upload is drained before its connection is cut; memory stays flat meanwhile. */
+const LINGER_MS = 2_000;
+
+/**
+ * Ends a connection whose upload was refused: the answer goes out with `Connection: close`, then our side of
+ * the connection closes while the rest of the upload is read and dropped for a moment (a lingering close).
+ * Closing outright with unread bytes sends a reset, and a reset makes the client's kernel discard the answer
+ * before the client reads it; so where Node would destroy the socket after a closing answer, it only ends it.
+ */
+function lingerThenClose(req: IncomingMessage): void {
+  const socket = req.socket;
+  const cut = setTimeout(() => socket.destroy(), LINGER_MS);
+  cut.unref();
+  socket.once('close', () => clearTimeout(cut));
+  socket.destroySoon = () => void socket.end();
+  req.resume();
+}
+
+/**
+ * The request target as sent: path and query string, unnormalised. Function URLs and API Gateway pass the
+ * path on as the client wrote it; WHATWG URL parsing would resolve "." segments and read "//x" as a host.
+ */
+export function requestTarget(req: IncomingMessage): { path: string; query: string; params: URLSearchParams } {
+  let target = req.url ?? '/';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) target = target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i, '') || '/';
+  const q = target.indexOf('?');
+  const query = q < 0 ? '' : target.slice(q + 1);
+  return { path: q < 0 ? target : target.slice(0, q), query, params: new URLSearchParams(query) };
+}
+
+function joinedParams(params: URLSearchParams): Record<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of params) out.set(k, out.has(k) ? `${out.get(k)},${v}` : v);
+  return Object.fromEntries(out);
 }
 
 function flatHeaders(req: IncomingMessage): Record<string, string> {
@@ -69,23 +130,24 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 export function functionUrlEvent(req: IncomingMessage, body: Buffer): LambdaFunctionURLEvent {
-  const url = new URL(req.url ?? '/', 'http://local');
+  const url = requestTarget(req);
   const headers = flatHeaders(req);
   const text = TEXT_TYPES.test(headers['content-type'] ?? '');
   const now = new Date();
   return {
     version: '2.0',
     routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath: url.path,
+    rawQueryString: url.query,
     headers,
-    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    // Function URLs join repeated parameters with commas.
+    queryStringParameters: url.query ? joinedParams(url.params) : undefined,
     requestContext: {
       accountId: 'anonymous',
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
-      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: sourceIp(req), userAgent: headers['user-agent'] ?? '' },
+      http: { method: req.method ?? 'GET', path: url.path, protocol: 'HTTP/1.1', sourceIp: sourceIp(req), userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(),
       routeKey: '$default',
       stage: '$default',
@@ -129,15 +191,16 @@ export async function invokeStreaming(
 }
 
 export function adminEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
-  const url = new URL(req.url ?? '/', 'http://local');
+  const url = requestTarget(req);
   const headers = flatHeaders(req);
   return {
     resource: '/admin/{proxy+}',
-    path: url.pathname,
+    path: url.path,
     httpMethod: req.method ?? 'GET',
     headers,
     multiValueHeaders: {},
-    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : null,
+    // API Gateway's REST APIs keep the last of repeated parameters here.
+    queryStringParameters: url.query ? Object.fromEntries(url.params) : null,
     multiValueQueryStringParameters: null,
     pathParameters: null,
     stageVariables: null,
@@ -149,8 +212,8 @@ export function adminEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyE
   };
 }
 
-export function sendJson(res: ServerResponse, status: number, message: string, type: string, code: string | null): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+export function sendJson(res: ServerResponse, status: number, message: string, type: string, code: string | null, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify({ error: { message, type, param: null, code } }));
 }
 
@@ -165,8 +228,15 @@ export type FrontRoute = (req: IncomingMessage, res: ServerResponse, body: Buffe
 export function frontListener(routes: { chat: FrontRoute; admin?: FrontRoute; adminToken?: string }, logPrefix: string): RequestListener {
   return (req, res) => {
     void (async () => {
-      const body = await readBody(req);
-      const path = new URL(req.url ?? '/', 'http://local').pathname;
+      let body: Buffer;
+      try {
+        body = await readBody(req);
+      } catch (err) {
+        if (!(err instanceof BodyTooLarge)) return; // the client went away mid-upload: nobody to answer
+        lingerThenClose(req);
+        return sendJson(res, 413, `Request must be smaller than ${FUNCTION_URL_MAX_BODY_BYTES} bytes.`, 'invalid_request_error', 'request_too_large', { connection: 'close' });
+      }
+      const path = requestTarget(req).path;
       if (path === '/admin' || path.startsWith('/admin/')) {
         if (!routes.admin) return sendJson(res, 404, 'The admin API is not enabled.', 'invalid_request_error', 'unknown_url');
         if (!routes.adminToken || req.headers.authorization !== `Bearer ${routes.adminToken}`) {
