@@ -6,7 +6,7 @@
 // Bounds: at most `maxAttempts` upstream calls (targets skipped by an open breaker are not calls), each
 // within `attemptTimeoutMs` (streams: also a first token within `ttftTimeoutMs`), all within
 // `totalTimeoutMs`.
-import { GatewayError, ServiceUnavailableError, UpstreamError } from '../wire/errors';
+import { GatewayError, ServiceUnavailableError, UnprocessableEntityError, UpstreamError } from '../wire/errors';
 import type { Provider, UpstreamCall } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/registry';
 import { guardStream } from './canonical/guard';
@@ -61,9 +61,31 @@ export interface AttemptObserver {
   onResult?(target: Target, report: AttemptReport): void;
 }
 
-/** Failures that say something about the provider (and so fall back, and count against its breaker). */
+/** Failures that say something about the provider, and so fall back. */
 export function isProviderFault(error: UpstreamError): boolean {
   return error.retryable || error.upstream === 401 || error.upstream === 403;
+}
+
+/**
+ * Provider faults a route's breaker counts. An answer that broke the requested schema falls back but is not
+ * counted: any client can send a schema no model can meet, and one client must not open a route for all.
+ */
+export function countsAgainstRoute(error: UpstreamError): boolean {
+  return isProviderFault(error) && error.upstream !== 'schema';
+}
+
+/**
+ * Every route was tried and none served. When each of them answered and only the requested schema was not
+ * met, the schema is the likelier culprit than every provider at once: a 422 naming it, not a 503.
+ */
+function exhausted(attempts: Attempt[]): GatewayError {
+  if (attempts.length && attempts.every((a) => a.outcome === 'schema')) {
+    return new UnprocessableEntityError(
+      `No model produced an answer matching the requested JSON schema (${attempts.length} tried); check that the schema can be met.`,
+      { param: 'response_format', code: 'schema_not_met', headers: { 'x-op-attempts': formatAttempts(attempts) } },
+    );
+  }
+  return new FallbackExhausted(attempts);
 }
 
 /** Every route of every planned model whose provider is configured, in order: a model's own routes first. */
@@ -166,7 +188,7 @@ async function run<T>(ctx: FallbackContext, start: Start<T>): Promise<Started<T>
       if (ctx.signal.aborted) throw ctx.signal.reason;
       // An adapter that fails on an answer it cannot read (a TypeError on an unexpected shape) has met a
       // provider fault, not a gateway one: it falls back like any other.
-      const error = err instanceof GatewayError ? err : new UpstreamError(`${provider} sent an answer the gateway could not read`, 502, { cause: err });
+      const error = err instanceof GatewayError ? err : new UpstreamError(`${provider} sent an answer the gateway could not read`, 'malformed', { cause: err });
       if (!(error instanceof UpstreamError)) throw error;
       const ms = took();
       record({ provider, model: target.model.id, outcome: outcomeOf(error), ms: Math.round(ms) });
@@ -199,7 +221,7 @@ async function run<T>(ctx: FallbackContext, start: Start<T>): Promise<Started<T>
     const won = await attempt(target);
     if (won) return won;
   }
-  throw new FallbackExhausted(attempts);
+  throw exhausted(attempts);
 }
 
 /**

@@ -8,9 +8,10 @@ import { ClientClosedError, GatewayError, UpstreamError, toGatewayError } from '
 import type { DialectId } from '../dialects/registry';
 import type { AuthContext } from './auth';
 import { resultText } from './canonical/accumulate';
+import { prepareConversation } from './canonical/conversation';
 import { freeformNames, freeformResult, freeformStream } from './canonical/freeform';
 import type { CanonicalRequest } from './canonical/request';
-import { isContent, isToken, type CanonicalResult, type StreamPart } from './canonical/result';
+import { isContent, isToken, type CanonicalResult, type FinishReason, type StreamPart } from './canonical/result';
 import type { Usage } from './canonical/usage';
 import type { ModelSpec } from './catalog';
 import type { GatewayDeps } from './deps';
@@ -108,7 +109,8 @@ export async function generate(spec: GenerationSpec, ctx: RequestContext, deps: 
   let check: OutputCheck | undefined;
   let promptEstimate: number;
   try {
-    request = await spec.parse(auth);
+    const parsed = await spec.parse(auth);
+    request = { ...parsed, messages: prepareConversation(parsed.messages) };
     plan = planRoute(request, deps.catalog, { planMaxTokens: admission.limits.maxTokensPerRequest, ...deps.health?.routingInputs() });
     ctx.trace?.planned(plan, request, spec.dialect);
     checkMaxTokens(request, admission.limits);
@@ -121,6 +123,13 @@ export async function generate(spec: GenerationSpec, ctx: RequestContext, deps: 
   }
   return new Admitted(spec.dialect, auth, request, plan, admission, check, promptEstimate, started, ctx, deps).run();
 }
+
+/**
+ * Whether an answer that ended this way must match the requested format. Not one that calls the client's
+ * tools instead of answering, nor one the request's own token cap cut short: that is returned as it came,
+ * with its `length` finish, as OpenAI does, and is no fault of the route.
+ */
+const heldToFormat = (reason: FinishReason) => reason !== 'tool_calls' && reason !== 'length';
 
 /** One admitted request, from the first upstream call to its settlement. */
 class Admitted {
@@ -185,8 +194,7 @@ class Admitted {
       fallback,
       check
         ? (result, target) => {
-            // An answer that calls the client's tools instead of answering is not held to the format.
-            if (result.reason === 'tool_calls') return;
+            if (!heldToFormat(result.reason)) return;
             const why = check(resultText(result.content));
             if (why) throw formatViolation(target.route.provider, why);
           }
@@ -224,7 +232,7 @@ class Admitted {
         return part;
       }
       if (part.type !== 'finish') return part;
-      if (this.check && !calledTools) {
+      if (this.check && !calledTools && heldToFormat(part.reason)) {
         const why = this.check(text);
         if (why) throw formatViolation(this.target?.route.provider ?? 'upstream', why);
       }

@@ -24,7 +24,8 @@ const TYPE: Readonly<Record<ErrorCategory, string>> = {
 };
 
 export function openAIErrorBody(error: GatewayError, params: Readonly<Record<string, string>> = {}): OpenAIErrorBody {
-  const param = error.param === null ? null : (params[error.param] ?? error.param);
+  // Own keys only: a param named by the client ("__proto__", "constructor") must not find the prototype's.
+  const param = error.param === null ? null : Object.hasOwn(params, error.param) ? params[error.param]! : error.param;
   return { error: { message: error.message, type: TYPE[error.category], param, code: error.code } };
 }
 

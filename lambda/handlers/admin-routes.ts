@@ -1,5 +1,7 @@
 // The /admin routes: which service serves which method and path. No logic beyond dispatch and parsing.
-import { MethodNotAllowedError, NotFoundError } from '../wire/errors';
+import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../wire/errors';
+import { quote } from '../wire/json';
+import { decodeSegment } from './v1';
 import * as accounts from '../core/admin/account-service';
 import type { AdminContext } from '../core/admin/context';
 import * as keys from '../core/admin/key-service';
@@ -90,9 +92,11 @@ export async function serveAdmin(req: HttpRequest, ctx: AdminContext): Promise<u
     const handler = route.methods[req.method];
     if (!handler) {
       const allowed = Object.keys(route.methods).join(', ');
-      throw new MethodNotAllowedError(`Method ${req.method} is not allowed on ${path}; use ${allowed}.`, { headers: { allow: allowed } });
+      throw new MethodNotAllowedError(`Method ${quote(req.method, 16)} is not allowed on ${quote(path)}; use ${allowed}.`, { headers: { allow: allowed } });
     }
-    return handler(req, ctx, decodeURIComponent(match[1] ?? ''));
+    const id = decodeSegment(match[1] ?? '');
+    if (id === undefined) throw new BadRequestError(`The path ${quote(req.path)} has a malformed percent-escape.`, { code: 'invalid_path' });
+    return handler(req, ctx, id);
   }
-  throw new NotFoundError(`Unknown request URL: ${req.method} ${req.path}.`, { code: 'unknown_url' });
+  throw new NotFoundError(`Unknown request URL: ${quote(req.method, 16)} ${quote(req.path)}.`, { code: 'unknown_url' });
 }

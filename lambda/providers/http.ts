@@ -43,13 +43,17 @@ export async function postJson(options: PostOptions): Promise<Response> {
   return response;
 }
 
-/** Reads a JSON body, mapping a dropped connection or an abort to UpstreamError. */
+/** Reads a JSON body, mapping a dropped connection, an abort or a body that is not JSON to UpstreamError. */
 export async function readJson<T>(response: Response, signal: AbortSignal, provider: string): Promise<T> {
+  let value: unknown;
   try {
-    return (await response.json()) as T;
+    value = await response.json();
   } catch (err) {
+    if (err instanceof SyntaxError && !signal.aborted) throw new UpstreamError(`${provider} sent a response that is not valid JSON`, 'malformed', { cause: err });
     throw failure(err, signal, provider);
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UpstreamError(`${provider} sent a response that is not a JSON object`, 'malformed');
+  return value as T;
 }
 
 /** The response body as bytes, with read failures mapped to UpstreamError. */

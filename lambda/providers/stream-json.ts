@@ -1,11 +1,11 @@
 // The one place upstream stream JSON is parsed, with one error policy: an event that is not the JSON its
-// protocol promises is the provider's failure (UpstreamError 'stream': fallback before the first byte
+// protocol promises is the provider's failure (UpstreamError 'malformed': fallback before the first byte
 // reached the client, an error event after), never a gateway fault.
 import { UpstreamError } from '../wire/errors';
 import { decodeSse, type SseEvent } from '../wire/sse';
 
 export function malformed(provider: string, cause?: unknown): UpstreamError {
-  return new UpstreamError(`${provider} sent a malformed stream event`, 'stream', { cause });
+  return new UpstreamError(`${provider} sent a malformed stream event`, 'malformed', { cause });
 }
 
 /** One event's data as JSON of the expected kind (an object); anything else is malformed. */

@@ -124,7 +124,8 @@ export class GatewayTimeoutError extends GatewayError {
 }
 
 /** Why an upstream call failed when there was no HTTP status to say it. */
-export type UpstreamReason = 'timeout' | 'connection' | 'ttft' | 'stream' | 'schema';
+/** `stream`: the answer broke off; `malformed`: it arrived but is not what the protocol promises (bad JSON, events out of order). */
+export type UpstreamReason = 'timeout' | 'connection' | 'ttft' | 'stream' | 'malformed' | 'schema';
 
 /**
  * A failed upstream call. `retryable` says whether another route may be tried: 429, 5xx, timeouts,

@@ -3,11 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalResult, StreamPart } from '../../lambda/core/canonical/result';
 import { usage } from '../../lambda/core/canonical/usage';
-import { UpstreamError } from '../../lambda/wire/errors';
+import { UnprocessableEntityError, UpstreamError } from '../../lambda/wire/errors';
 import { Catalog, SEED_MODELS, type ModelSpec } from '../../lambda/core/catalog';
 import {
   FallbackExhausted,
   completeWithFallback,
+  countsAgainstRoute,
   streamWithFallback,
   type AttemptObserver,
   type AttemptReport,
@@ -139,7 +140,7 @@ describe('completeWithFallback', () => {
 
   it('falls back from an adapter that cannot read its answer (a TypeError), as from any upstream failure', async () => {
     const won = await completeWithFallback(context([[sonnet, 0, fake('anthropic', ['garbage'])], [sonnet, 1, fake('bedrock', ['ok'])]]));
-    expect(outcomes(won.attempts)).toEqual(['anthropic=502', 'bedrock=ok']);
+    expect(outcomes(won.attempts)).toEqual(['anthropic=malformed', 'bedrock=ok']);
   });
 
   it('falls back from an answer the acceptance check rejects (structured output that breaks its schema)', async () => {
@@ -150,6 +151,21 @@ describe('completeWithFallback', () => {
     });
     expect(outcomes(won.attempts)).toEqual(['anthropic=schema', 'bedrock=ok']);
     expect(checks).toBe(2);
+  });
+
+  it('answers 422 naming response_format when every route answered and none met the schema, and counts none against a breaker', async () => {
+    const heard: AttemptReport[] = [];
+    const err = await completeWithFallback(context([[sonnet, 0, fake('anthropic', ['ok'])], [sonnet, 1, fake('bedrock', ['ok'])]], { observer: { onResult: (_, r) => heard.push(r) } }), (_, target) => {
+      throw new UpstreamError(`${target.route.provider} answered outside the requested format`, 'schema');
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 422, param: 'response_format', code: 'schema_not_met' });
+    expect((err as UnprocessableEntityError).headers['x-op-attempts']).toBe('anthropic/claude-sonnet-4=schema, bedrock/claude-sonnet-4=schema');
+    expect(heard.map((r) => r.error && countsAgainstRoute(r.error))).toEqual([false, false]);
+    // A schema failure beside another failure is still an outage, not the schema's fault.
+    const mixed = await completeWithFallback(context([[sonnet, 0, fake('anthropic', [503])], [sonnet, 1, fake('bedrock', ['ok'])]]), () => {
+      throw new UpstreamError('bedrock answered outside the requested format', 'schema');
+    }).catch((e: unknown) => e);
+    expect(mixed).toBeInstanceOf(FallbackExhausted);
   });
 
   it('answers 503 when every route is held open', async () => {
@@ -174,7 +190,7 @@ describe('streamWithFallback', () => {
       },
     };
     const won = await streamWithFallback(context([[sonnet, 0, broken], [sonnet, 1, fake('bedrock', ['garbage'])], [haiku, 0, fake('x', ['ok'])]]));
-    expect(outcomes(won.attempts)).toEqual(['anthropic=stream', 'bedrock=stream', 'anthropic=ok']);
+    expect(outcomes(won.attempts)).toEqual(['anthropic=malformed', 'bedrock=malformed', 'anthropic=ok']);
   });
 
   it('falls back when no first token arrives in time', async () => {

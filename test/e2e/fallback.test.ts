@@ -99,6 +99,62 @@ describe('fallback to the other route of the same model', () => {
   });
 });
 
+describe('an upstream answer that is not valid JSON', () => {
+  // One row per provider kind: each garbles its own framing (SSE events, Bedrock's binary event stream).
+  const rows: Array<[string, string, Record<string, 'garble' | 503>, string]> = [
+    ['anthropic', 'claude-sonnet-4', { anthropic: 'garble' }, 'anthropic/claude-sonnet-4=malformed, bedrock/claude-sonnet-4=ok'],
+    ['an OpenAI-compatible host', 'llama-3.3-70b', { groq: 'garble' }, 'groq/llama-3.3-70b=malformed, bedrock/llama-3.3-70b=ok'],
+    ['openai', 'auto', { openai: 'garble' }, 'openai/gpt-5=malformed, google/gemini-2.5-pro=ok'],
+    ['google', 'auto', { openai: 503, google: 'garble' }, 'openai/gpt-5=503, google/gemini-2.5-pro=malformed, anthropic/claude-opus-4.1=ok'],
+    ['bedrock', 'mistral-large', { mistral: 503, bedrock: 'garble' }, 'mistral/mistral-large=503, bedrock/mistral-large=malformed'],
+  ];
+  const arrange = (faults: Record<string, 'garble' | 503>) => {
+    for (const [instance, f] of Object.entries(faults)) {
+      sim().configure(instance, { fault: f === 'garble' ? { kind: 'garble', afterTokens: 0 } : { kind: 'status', status: f } });
+    }
+  };
+
+  it.each(rows)('from %s before the first token is an upstream failure that falls back, streamed or not', async (_kind, model, faults, attempts) => {
+    const lastOk = attempts.endsWith('=ok');
+    for (const stream of [false, true]) {
+      sim().reset();
+      arrange(faults);
+      const body = { model, messages: user('Prove it'), stream } as OpenAI.Chat.ChatCompletionCreateParams;
+      if (lastOk) {
+        const { data, response } = await t.client.chat.completions.create(body).withResponse();
+        expect(response.headers.get('x-op-attempts'), `stream: ${stream}`).toBe(attempts);
+        const text = stream ? (await collect(data as AsyncIterable<OpenAI.Chat.ChatCompletionChunk>)).map((c) => c.choices[0]?.delta.content ?? '').join('') : (data as OpenAI.Chat.ChatCompletion).choices[0]?.message.content;
+        expect(text).toContain('Prove it');
+      } else {
+        const err = (await t.client.chat.completions.create(body).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+        expect(err.status, `stream: ${stream}`).toBe(503);
+        expect(err.code).toBe('all_routes_failed');
+        expect(err.message).toContain('mistral-large via bedrock: malformed');
+        expect(err.headers?.get('x-op-attempts')).toBe(attempts);
+      }
+    }
+  });
+
+  it.each(rows)('from %s after the first tokens ends the stream with an error event', async (_kind, model, faults) => {
+    for (const [instance, f] of Object.entries(faults)) {
+      sim().configure(instance, { fault: f === 'garble' ? { kind: 'garble', afterTokens: 2 } : { kind: 'status', status: f } });
+    }
+    const res = await fetch(`${t.gw.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.gw.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, stream: true, messages: user('Tell me a long story') }),
+    });
+    expect(res.status).toBe(200);
+    const events = (await res.text()).split('\n\n').filter(Boolean);
+    expect(events).not.toContain('data: [DONE]');
+    const text = events.slice(0, -1).map((e) => (JSON.parse(e.slice('data: '.length)) as OpenAI.Chat.ChatCompletionChunk).choices[0]?.delta.content ?? '').join('');
+    expect(text.split(' ').filter(Boolean)).toHaveLength(2);
+    const last = JSON.parse((events.at(-1) as string).slice('data: '.length)) as unknown;
+    schema.assert('ErrorResponse', last);
+    expect(last).toMatchObject({ error: { type: 'upstream_error' } });
+  });
+});
+
 describe('fallback within the tier for model "auto"', () => {
   it("quality's winner (gpt-5) down: the next-best reasoning model serves", async () => {
     sim().configure('openai', { fault: { kind: 'status', status: 503 } });

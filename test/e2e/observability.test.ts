@@ -85,6 +85,21 @@ describe('request log line and route metrics', () => {
     expect(line).toMatchObject({ level: 'ERROR', status: 503, error: { category: 'unavailable', code: 'all_routes_failed' }, fallbacks: 0 });
   });
 
+  it('a client that leaves before the first byte is its own outcome (499 client_closed at INFO), not an error of the gateway or the route', async () => {
+    t.gw.simulator?.configure('anthropic', { ttftMs: 3_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const err = await t.client.chat.completions.create({ model: 'claude-sonnet-4', messages: [{ role: 'user', content: 'slow' }] }, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIUserAbortError);
+    await expect.poll(() => lines.some((l) => l.message === 'request' && l.clientClosed === true)).toBe(true);
+    const line = lines.find((l) => l.message === 'request' && l.clientClosed === true)!;
+    expect(line).toMatchObject({ level: 'INFO', status: 499, outcome: 'client_closed' });
+    expect(line).not.toHaveProperty('error');
+    // No Errors metric for the route, and its breaker has nothing against it.
+    expect(lines.some((l) => (l as { Errors?: unknown }).Errors !== undefined)).toBe(false);
+    expect(t.gw.deps.health?.phase({ provider: 'anthropic', upstreamModel: 'claude-sonnet-4-20250514' })).toBe('closed');
+  });
+
   it('a client that leaves mid-stream is logged as such, aborts the upstream, and does not count against the route', async () => {
     t.gw.simulator?.configure('anthropic', { ttftMs: 5, tokensPerSecond: 50 });
     for (let i = 0; i < 5; i++) {

@@ -134,3 +134,20 @@ describe('an answer that breaks its schema', () => {
     expect(events).not.toContain('data: [DONE]');
   });
 });
+
+describe("an answer the request's own max_tokens cut short", () => {
+  // Models whose provider enforces the schema itself (the simulator cuts their JSON like any text).
+  it.each(['gpt-5-mini', 'gemini-2.5-flash', 'mistral-large'])('on %s comes back as it is, with finish_reason length, and is no fault of the route', async (model) => {
+    const { data, response } = await t.client.chat.completions
+      .create({ model, max_tokens: 6, messages: [{ role: 'user', content: 'Review the harbour walk' }], response_format: { type: 'json_schema', json_schema: { name: 'review', schema: SCHEMA } } })
+      .withResponse();
+    expect(data.choices[0]?.finish_reason).toBe('length');
+    expect(() => JSON.parse(data.choices[0]?.message.content ?? '')).toThrow();
+    expect(response.headers.get('x-op-attempts')).toMatch(/^[a-z]+\/[^,]+=ok$/);
+
+    const stream = await t.client.chat.completions.create({ model, max_tokens: 6, stream: true, messages: [{ role: 'user', content: 'Review the harbour walk' }], response_format: { type: 'json_schema', json_schema: { name: 'review', schema: SCHEMA } } });
+    const reasons: Array<string | null | undefined> = [];
+    for await (const c of stream) reasons.push(c.choices[0]?.finish_reason);
+    expect(reasons.at(-1)).toBe('length');
+  });
+});

@@ -17,6 +17,7 @@ export type SchemaName =
   | 'CreateChatCompletionResponse'
   | 'CreateChatCompletionStreamResponse'
   | 'ListModelsResponse'
+  | 'Model'
   | 'ErrorResponse'
   | 'CreateChatCompletionRequest'
   | 'Response';

@@ -1,5 +1,6 @@
 // What every admin operation receives: the store, the time, and who is asking.
 import { NotFoundError } from '../../wire/errors';
+import { quote } from '../../wire/json';
 import type { Clock } from '../clock';
 import type { AccountRecord, AuditEntry, KeyRecord, Store } from '../records';
 
@@ -17,13 +18,13 @@ const KEY_ID = /^key_[A-Za-z0-9]{16}$/;
 /** A malformed id is simply not found: no store read, and no hint about the format of real ones. */
 export async function requireAccount(ctx: AdminContext, accountId: string): Promise<AccountRecord> {
   const account = ACCOUNT_ID.test(accountId) ? await ctx.store.keys.getAccount(accountId) : undefined;
-  if (!account) throw new NotFoundError(`No account with id '${accountId}'.`, { code: 'account_not_found' });
+  if (!account) throw new NotFoundError(`No account with id '${quote(accountId, 64)}'.`, { code: 'account_not_found' });
   return account;
 }
 
 export async function requireKey(ctx: AdminContext, keyId: string): Promise<KeyRecord> {
   const key = KEY_ID.test(keyId) ? await ctx.store.keys.getKeyById(keyId) : undefined;
-  if (!key) throw new NotFoundError(`No API key with id '${keyId}'.`, { code: 'key_not_found' });
+  if (!key) throw new NotFoundError(`No API key with id '${quote(keyId, 64)}'.`, { code: 'key_not_found' });
   return key;
 }
 

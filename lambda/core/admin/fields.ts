@@ -1,6 +1,7 @@
 // Field readers for admin request bodies. Every rejection is a 400 whose `param` names the field, and a
 // body is read completely before anything is written, so a rejected request changes nothing.
 import { BadRequestError } from '../../wire/errors';
+import { MAX_JSON_DEPTH, pathOf, quote, tooDeep } from '../../wire/json';
 
 export type Json = Record<string, unknown>;
 
@@ -20,6 +21,11 @@ export function jsonObject(body: string | null | undefined): Json {
     return fail('The request body is not valid JSON.', null, 'invalid_json');
   }
   if (!isObject(parsed)) return fail('The request body must be a JSON object.', null, 'invalid_json');
+  const deep = tooDeep(parsed);
+  if (deep) {
+    const field = pathOf(deep.slice(0, 2));
+    return fail(`'${field}' is nested deeper than ${MAX_JSON_DEPTH} levels.`, field, 'nesting_too_deep');
+  }
   return parsed;
 }
 
@@ -27,24 +33,30 @@ export function jsonObject(body: string | null | undefined): Json {
 export function onlyKnown(body: Json, known: readonly string[], prefix = ''): void {
   for (const name of Object.keys(body)) {
     if (!known.includes(name)) {
-      fail(`Unknown parameter '${prefix}${name}'. Allowed: ${known.join(', ')}.`, `${prefix}${name}`, 'unknown_parameter');
+      const quoted = `${prefix}${quote(name, 64)}`;
+      fail(`Unknown parameter '${quoted}'. Allowed: ${known.join(', ')}.`, quoted, 'unknown_parameter');
     }
   }
 }
 
-// Control characters would corrupt tables in the CLI and logs.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+// Control characters (C0 and C1) would corrupt tables in the CLI and logs; bidirectional overrides and
+// isolates make text display as something other than it is (a label that reads "prod" but is not).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
+/** With the u flag a well-formed pair is one code point, so this matches only unpaired surrogates. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
+/** A text field: trimmed, `min` to `max` characters (code points), valid Unicode, nothing that hides what it says. */
 export function text(value: unknown, param: string, min: number, max: number): string {
   if (typeof value !== 'string') return fail(`'${param}' must be a string.`, param, 'invalid_type');
   const trimmed = value.trim();
-  if (trimmed.length < min || trimmed.length > max) {
-    return fail(
-      min > 0 ? `'${param}' must be ${min} to ${max} characters long.` : `'${param}' must be at most ${max} characters long.`,
-      param,
-    );
+  const length = [...trimmed].length;
+  if (length < min || length > max) {
+    return fail(min > 0 ? `'${param}' must be ${min} to ${max} characters long (after trimming spaces).` : `'${param}' must be at most ${max} characters long.`, param);
   }
+  if (LONE_SURROGATE.test(trimmed)) return fail(`'${param}' is not valid Unicode (it has an unpaired surrogate).`, param);
   if (CONTROL.test(trimmed)) return fail(`'${param}' must not contain control characters.`, param);
+  if (BIDI.test(trimmed)) return fail(`'${param}' must not contain bidirectional override or isolate characters.`, param);
   return trimmed;
 }
 
@@ -56,7 +68,7 @@ export function integer(value: unknown, param: string, min: number, max: number)
 
 export function oneOf<T extends string>(value: unknown, param: string, allowed: readonly T[]): T {
   if (typeof value !== 'string') return fail(`'${param}' must be a string, one of ${allowed.join(', ')}.`, param, 'invalid_type');
-  if (!(allowed as readonly string[]).includes(value)) return fail(`'${param}' must be one of ${allowed.join(', ')}, got '${value}'.`, param);
+  if (!(allowed as readonly string[]).includes(value)) return fail(`'${param}' must be one of ${allowed.join(', ')}, got '${quote(value, 40)}'.`, param);
   return value as T;
 }
 

@@ -47,7 +47,8 @@ export interface RotateInput {
 }
 
 const name = (v: unknown) => text(v, 'name', 1, 200);
-const label = (v: unknown) => text(v, 'label', 0, 100);
+/** A label is optional, but one that is given must say something (a label of spaces is refused). */
+const label = (v: unknown) => text(v, 'label', 1, 100);
 
 function nothingToChange(body: Json, fields: readonly string[]): void {
   if (Object.keys(body).length === 0) fail(`Provide at least one of: ${fields.join(', ')}.`, null, 'missing_parameter');

@@ -25,7 +25,7 @@ export function streamCut(provider: string): UpstreamError {
 }
 
 function broken(provider: string, what: string, cause?: unknown): UpstreamError {
-  return new UpstreamError(`${provider} sent a malformed stream (${what})`, 'stream', { cause });
+  return new UpstreamError(`${provider} sent a malformed stream (${what})`, 'malformed', { cause });
 }
 
 export async function* guardStream(parts: AsyncIterable<StreamPart>, provider: string, signal: AbortSignal): AsyncGenerator<StreamPart> {

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { HealthConfig } from '../../config';
 import type { ModelSpec, Route } from '../catalog';
 import type { Clock } from '../clock';
-import { isProviderFault, type Admission, type AttemptObserver, type AttemptReport, type Target } from '../fallback';
+import { countsAgainstRoute, type Admission, type AttemptObserver, type AttemptReport, type Target } from '../fallback';
 import type { RoutingInputs } from '../routing';
 import type { BreakerChange } from '../telemetry';
 import * as B from './breaker';
@@ -154,7 +154,7 @@ export class HealthMonitor implements AttemptObserver {
       v.latencyDirty = true;
     }
     const probe = v.probeInFlight && v.breaker.phase === 'half-open' && v.breaker.probeOwner === this.instanceId;
-    if (report.error && !isProviderFault(report.error)) {
+    if (report.error && !countsAgainstRoute(report.error)) {
       // The request's own fault says nothing about the route: the probe is free for another request.
       if (probe) v.probeInFlight = false;
       return;

@@ -32,7 +32,7 @@ const PARAMS: Readonly<Record<string, string>> = { response_format: 'output_form
 
 export function anthropicErrorBody(error: GatewayError): AnthropicErrorBody {
   // Anthropic's messages lead with the field ("max_tokens: Field required"); ours name it with `param`.
-  const param = error.param === null ? null : anthropicPath(PARAMS[error.param] ?? error.param);
+  const param = error.param === null ? null : anthropicPath(Object.hasOwn(PARAMS, error.param) ? PARAMS[error.param]! : error.param);
   const message = anthropicPath(error.message);
   return { type: 'error', error: { type: TYPE[error.category], message: param && !message.includes(param) ? `${param}: ${message}` : message } };
 }

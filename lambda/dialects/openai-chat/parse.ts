@@ -5,18 +5,18 @@ import type { ImagePart, Message, TextPart, UserPart } from '../../core/canonica
 import type { CanonicalRequest, OutputFormat, ReasoningEffort, RoutingMode, Tool, ToolChoice } from '../../core/canonical/request';
 import { BadRequestError } from '../../wire/errors';
 import { parseJsonBody } from '../../wire/json';
-import { ensureTurn, pushMessage } from '../conversation';
+import { pushMessage } from '../conversation';
 import { Fields, ROUTING_MODES, fail, isObject, opt, rejectUnknown, schemaObject, stopSequences, toolName } from '../fields';
 
 /** Accepted for compatibility with current SDKs and ignored: they change nothing the gateway promises. */
 const IGNORED = new Set([
-  'metadata', 'store', 'service_tier', 'prompt_cache_key', 'prompt_cache_retention', 'safety_identifier', 'verbosity',
+  'metadata', 'store', 'service_tier', 'prompt_cache_key', 'prompt_cache_retention', 'prompt_cache_options', 'safety_identifier', 'verbosity',
   'logprobs', 'top_logprobs', 'modalities', 'audio', 'prediction', 'web_search_options', 'logit_bias',
 ]);
 const KNOWN = new Set([
   'model', 'messages', 'temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'stream', 'stream_options',
   'stop', 'tools', 'tool_choice', 'parallel_tool_calls', 'response_format', 'seed', 'presence_penalty',
-  'frequency_penalty', 'user', 'n', 'routing', 'reasoning_effort',
+  'frequency_penalty', 'user', 'n', 'routing', 'reasoning_effort', 'moderation', 'functions', 'function_call',
 ]);
 const EFFORTS: readonly ReasoningEffort[] = ['minimal', 'low', 'medium', 'high'];
 /** Fields that hold client JSON, named when it is nested too deep. */
@@ -170,6 +170,11 @@ export function parseChatRequest(raw: string | undefined): { request: CanonicalR
   rejectUnknown(body, KNOWN, IGNORED);
   const f = new Fields(body);
   if (body.logprobs === true) fail(`'logprobs' is not supported by this gateway.`, 'logprobs');
+  // Moderated completions promise a check the gateway cannot make: refused, never silently dropped.
+  if (f.has('moderation')) fail(`'moderation' is not supported by this gateway.`, 'moderation', 'unsupported_parameter');
+  for (const legacy of ['functions', 'function_call'] as const) {
+    if (f.has(legacy)) fail(`'${legacy}' is deprecated and not supported by this gateway; use 'tools' and 'tool_choice'.`, legacy, 'unsupported_parameter');
+  }
   const model = f.string('model', { required: true, nonEmpty: true }) as string;
   const rawMessages = f.array('messages', { required: true, nonEmpty: true }) as unknown[];
   const n = f.int('n', 1);
@@ -192,7 +197,7 @@ export function parseChatRequest(raw: string | undefined): { request: CanonicalR
   rawMessages.forEach((m, i) => pushMessage(messages, message(m, i)));
   const request: CanonicalRequest = {
     model,
-    messages: ensureTurn(messages),
+    messages,
     stream,
     sampling: {
       ...opt('temperature', f.number('temperature', 0, 2)),

@@ -6,7 +6,6 @@ import { newResponseId } from '../../core/ids';
 import { generate, serveKeyed } from '../../core/lifecycle';
 import { logError } from '../../core/limits/admission';
 import type { GatewayDeps } from '../../core/deps';
-import { ensureTurn } from '../conversation';
 import { bearer, type Dialect } from '../dialect';
 import { renderOpenAIError } from '../openai-error';
 import { respond, seconds } from '../respond';
@@ -61,7 +60,7 @@ export const openaiResponses: Dialect = {
               const account = auth.account.accountId;
               input = await inputMessages(parsed.input, itemResolver(store, account));
               const past = options.previousResponseId ? await history(store, account, options.previousResponseId) : [];
-              return { ...parsed.request, messages: ensureTurn(conversation(options.instructions, past, input)) };
+              return { ...parsed.request, messages: conversation(options.instructions, past, input) };
             },
           },
           ctx,

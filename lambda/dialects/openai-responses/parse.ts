@@ -10,10 +10,10 @@ import { Fields, ROUTING_MODES, fail, isObject, opt, rejectUnknown, schemaObject
 const KNOWN = new Set([
   'model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'text', 'max_output_tokens', 'temperature',
   'top_p', 'reasoning', 'metadata', 'store', 'previous_response_id', 'include', 'user', 'stream', 'stream_options', 'routing',
-  'truncation', 'background', 'conversation', 'prompt',
+  'truncation', 'background', 'conversation', 'prompt', 'moderation', 'context_management',
 ]);
 /** Accepted for compatibility with current SDKs and ignored: they change nothing the gateway promises. */
-const IGNORED = new Set(['service_tier', 'prompt_cache_key', 'prompt_cache_retention', 'safety_identifier', 'top_logprobs', 'max_tool_calls']);
+const IGNORED = new Set(['service_tier', 'prompt_cache_key', 'prompt_cache_retention', 'prompt_cache_options', 'safety_identifier', 'top_logprobs', 'max_tool_calls']);
 const INCLUDABLE = new Set([
   'reasoning.encrypted_content', 'message.output_text.logprobs', 'message.input_image.image_url', 'file_search_call.results',
   'web_search_call.results', 'web_search_call.action.sources', 'computer_call_output.output.image_url', 'code_interpreter_call.outputs',
@@ -142,7 +142,7 @@ export function parseResponsesRequest(raw: string | undefined): ParsedResponsesR
   if (!isObject(body)) throw new BadRequestError('The request body must be a JSON object.', { code: 'invalid_json' });
   rejectUnknown(body, KNOWN, IGNORED);
   const f = new Fields(body);
-  for (const name of ['background', 'conversation', 'prompt'] as const) {
+  for (const name of ['background', 'conversation', 'prompt', 'moderation', 'context_management'] as const) {
     if (f.has(name) && body[name] !== false) fail(`'${name}' is not supported by this gateway.`, name, 'unsupported_parameter');
   }
   const model = f.string('model', { required: true, nonEmpty: true }) as string;

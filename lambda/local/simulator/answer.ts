@@ -118,10 +118,11 @@ export function answer(req: SimRequest): SimAnswer {
     const fill = Array.from({ length: 4 + (hash(lastText) % 8) }, (_, i) => FILLER[(hash(lastText) + i) % FILLER.length]);
     text = `Simulated ${req.model} reply to: ${words}. ${fill.join(' ')}.`;
   }
-  let pieces = splitPieces(text);
+  // JSON has no spaces to split at: it goes out in runs of about a token's length (four characters).
+  let pieces = req.json ? (text.match(/[\s\S]{1,4}/g) ?? []) : splitPieces(text);
   let finish: SimAnswer['finish'] = 'stop';
-  // JSON is never cut: a cut would not parse, and the tests of structured output rely on whole answers.
-  if (!req.json && req.maxTokens !== undefined && pieces.length > req.maxTokens) {
+  // JSON is cut like any text, as a provider's would be: what does not parse then ends with `length`.
+  if (req.maxTokens !== undefined && pieces.length > req.maxTokens) {
     pieces = pieces.slice(0, req.maxTokens);
     finish = 'length';
   }

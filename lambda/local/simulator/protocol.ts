@@ -37,6 +37,8 @@ export interface SimProtocol {
   count?(request: SimRequest): unknown;
   streamContentType: string;
   frames(answer: SimAnswer, call: SimCall): SimFrame[];
+  /** A frame in this protocol's framing whose payload is not valid JSON (the `garble` fault). */
+  garbled: string | Uint8Array;
   /** Extra response headers (Bedrock's content type for event streams, for instance). */
   headers?: Record<string, string>;
   error(status: number, message: string): unknown;

@@ -96,9 +96,13 @@ export function sampleSchema(schema: unknown, seed: string, root: Schema = isSch
   if (type === undefined) type = isSchema(schema.properties) ? 'object' : schema.items ? 'array' : 'string';
   switch (type) {
     case 'object': {
-      const out: Record<string, unknown> = {};
       const props = isSchema(schema.properties) ? schema.properties : {};
-      for (const [name, sub] of Object.entries(props)) out[name] = sampleSchema(sub, `${seed}.${name}`, root, depth + 1);
+      const entries: Array<[string, unknown]> = Object.entries(props).map(([name, sub]) => [name, sampleSchema(sub, `${seed}.${name}`, root, depth + 1)]);
+      // A required name the properties do not describe may hold any value (a string will do), as a model's would.
+      for (const name of Array.isArray(schema.required) ? (schema.required as unknown[]) : []) {
+        if (typeof name === 'string' && !Object.hasOwn(props, name)) entries.push([name, str({}, `${seed}.${name}`)]);
+      }
+      const out: Record<string, unknown> = Object.fromEntries(entries);
       const min = typeof schema.minProperties === 'number' ? schema.minProperties : 0;
       for (let i = Object.keys(out).length; i < min; i++) out[`extra_${i}`] = WORDS[i % WORDS.length];
       return out;

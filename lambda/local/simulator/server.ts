@@ -19,7 +19,10 @@ export type SimFault =
   /** Send the stream's head (and, streamed, its opening frames) but never a token. */
   | { kind: 'stall'; times?: number }
   /** Emit this many tokens, then drop the connection. */
-  | { kind: 'cut'; afterTokens: number; times?: number };
+  | { kind: 'cut'; afterTokens: number; times?: number }
+  /** Emit this many tokens, then one well-framed event whose JSON is broken, then end the stream (a
+   * non-streamed answer is a 200 with truncated JSON). */
+  | { kind: 'garble'; afterTokens: number; times?: number };
 
 export interface SimBehaviour {
   ttftMs: number;
@@ -154,6 +157,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         res.destroy();
         return;
       }
+      if (fault?.kind === 'garble') {
+        res.writeHead(200, { 'content-type': 'application/json', ...protocol.headers });
+        res.end('{"id":"garbled","choices":[{');
+        return;
+      }
       if (b.ttftMs) await sleep(b.ttftMs);
       if (b.tokensPerSecond) await sleep((1000 * result.completionTokens) / b.tokensPerSecond);
       if (gone) return;
@@ -171,6 +179,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         if (fault?.kind === 'stall') return;
         if (fault?.kind === 'cut' && tokens >= fault.afterTokens) {
           res.destroy();
+          return;
+        }
+        if (fault?.kind === 'garble' && tokens >= fault.afterTokens) {
+          res.end(protocol.garbled);
           return;
         }
         const wait = tokens === 0 ? b.ttftMs : b.tokensPerSecond ? 1000 / b.tokensPerSecond : 0;

@@ -50,6 +50,10 @@ export function toUpstreamError(err: unknown, signal: AbortSignal, provider: str
   if (err instanceof Error && BY_NAME[err.name] !== undefined) {
     return upstreamError(provider, err.name, err.message, BY_NAME[err.name]!, err);
   }
+  // The SDK parses event and response bodies itself; JSON it cannot parse surfaces as a SyntaxError.
+  if (err instanceof SyntaxError || (err instanceof Error && err.cause instanceof SyntaxError)) {
+    return new UpstreamError(`${provider} sent a response that is not valid JSON`, 'malformed', { cause: err });
+  }
   const status = isServiceFailure(err) ? err.$metadata.httpStatusCode : undefined;
   // A 2xx status here means the answer began and its body failed to decode: the SDK's view of a cut.
   if (midStream || (status !== undefined && status < 400)) {

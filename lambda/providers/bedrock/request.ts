@@ -117,7 +117,13 @@ function turn(m: Exclude<CanonicalMessage, { role: 'system' }>, claude: boolean,
   }
 }
 
-/** Consecutive turns of one role become one turn: Converse requires user and assistant to alternate. */
+/**
+ * The smallest user turn, for conversations Converse would refuse that other providers answer: one that
+ * opens with an assistant turn (a prefill after a system prompt) or has no turn with content at all.
+ */
+const OPENING_TURN: Message = { role: 'user', content: [{ text: '.' }] };
+
+/** Consecutive turns of one role become one turn: Converse requires user and assistant to alternate, starting with the user. */
 function alternate(turns: Message[]): Message[] {
   const out: Message[] = [];
   for (const t of turns) {
@@ -126,6 +132,7 @@ function alternate(turns: Message[]): Message[] {
     if (last && last.role === t.role) last.content = [...(last.content ?? []), ...t.content];
     else out.push({ role: t.role, content: [...t.content] });
   }
+  if (out[0]?.role !== 'user') out.unshift({ ...OPENING_TURN, content: [...OPENING_TURN.content!] });
   // Within a user turn, tool results come first (as Anthropic's models behind Converse require); a cache
   // point stays right after the block it closes.
   for (const m of out) {

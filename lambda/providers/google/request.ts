@@ -38,7 +38,13 @@ function mediaPart(source: Extract<UserPart, { type: 'image' }>['source'], fallb
   const data = /^data:([^;,]+)?((?:;[^;,]*)*?)(;base64)?,(.*)$/s.exec(source.url);
   if (data) {
     const payload = data[4] ?? '';
-    return { inlineData: { mimeType: data[1] ?? fallbackMime, data: data[3] ? payload : Buffer.from(decodeURIComponent(payload)).toString('base64') } };
+    let bytes: string;
+    try {
+      bytes = data[3] ? payload : Buffer.from(decodeURIComponent(payload)).toString('base64');
+    } catch {
+      throw new BadRequestError('A data: URL has a malformed percent-escape.', { param: 'messages', code: 'invalid_value' });
+    }
+    return { inlineData: { mimeType: data[1] ?? fallbackMime, data: bytes } };
   }
   return { fileData: { mimeType: guessMime(source.url, fallbackMime), fileUri: source.url } };
 }

@@ -29,26 +29,26 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
  * because Gemini's `type` is a single enum value.
  */
 export function toGeminiSchema(schema: Json): Json {
-  const out: Json = {};
+  // Built from entries, so a client's key named "__proto__" stays a plain own key, never a prototype.
+  const out: Array<[string, unknown]> = [];
   for (const [key, value] of Object.entries(schema)) {
     if (UNSUPPORTED.has(key)) continue;
     if (key === 'type' && Array.isArray(value)) {
       const types = value.filter((t) => t !== 'null');
-      if (types.length < value.length) out.nullable = true;
-      if (types.length === 1) out.type = types[0];
-      else if (types.length > 1) out.anyOf = types.map((t) => ({ type: t }));
+      if (types.length < value.length) out.push(['nullable', true]);
+      if (types.length === 1) out.push(['type', types[0]]);
+      else if (types.length > 1) out.push(['anyOf', types.map((t) => ({ type: t }))]);
       continue;
     }
     if (SCHEMA_MAPS.has(key) && isObject(value)) {
-      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, isObject(sub) ? toGeminiSchema(sub) : sub]));
+      out.push([key, Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, isObject(sub) ? toGeminiSchema(sub) : sub]))]);
       continue;
     }
     if (SCHEMA_VALUES.has(key)) {
-      if (Array.isArray(value)) out[key] = value.map((sub) => (isObject(sub) ? toGeminiSchema(sub) : sub));
-      else out[key] = isObject(value) ? toGeminiSchema(value) : value;
+      out.push([key, Array.isArray(value) ? value.map((sub) => (isObject(sub) ? toGeminiSchema(sub) : sub)) : isObject(value) ? toGeminiSchema(value) : value]);
       continue;
     }
-    out[key] = value;
+    out.push([key, value]);
   }
-  return out;
+  return Object.fromEntries(out) as Json;
 }

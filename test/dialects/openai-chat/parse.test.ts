@@ -93,8 +93,8 @@ describe('parseChatRequest', () => {
     expect(parse({ response_format: { type: 'json_object' } }).request.output).toEqual({ type: 'json' });
   });
 
-  it('answers a conversation of system messages alike on every model: the instructions become the user turn', () => {
-    expect(parse({ messages: [{ role: 'system', content: 'Say hi' }] }).request.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Say hi' }] }]);
+  it('keeps a conversation of system messages as it is (the core makes it a user turn for every dialect alike)', () => {
+    expect(parse({ messages: [{ role: 'system', content: 'Say hi' }] }).request.messages).toEqual([{ role: 'system', content: [{ type: 'text', text: 'Say hi' }] }]);
   });
 
   it('refuses JSON nested deeper than the limit, naming the field, whatever the depth', () => {

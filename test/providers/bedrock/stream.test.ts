@@ -107,6 +107,6 @@ describe('fromConverseStream', () => {
 
   it('treats a delta for a tool call that never started as malformed', async () => {
     const err = await failure(sdk([{ contentBlockDelta: { contentBlockIndex: 4, delta: { toolUse: { input: '{}' } } } }]));
-    expect(err.upstream).toBe('stream');
+    expect(err.upstream).toBe('malformed');
   });
 });

@@ -49,7 +49,7 @@ function turn(m: { role?: string; content?: string | Block[] }, i: number): SimM
   if (role !== 'user' && role !== 'assistant') throw new SimBadRequest(`messages: unexpected role "${role}"`);
   const blocks = blocksOf(m.content);
   blocks.forEach((b, j) => {
-    if (b.type === 'text' && (b.text ?? '') === '') throw new SimBadRequest(`messages.${i}.content.${j}.text: text content blocks must be non-empty`);
+    if (b.type === 'text' && (b.text ?? '').trim() === '') throw new SimBadRequest(`messages: text content blocks must contain non-whitespace text`);
     if (b.type === 'thinking' && b.signature !== signThought(b.thinking ?? '')) throw new SimBadRequest(`messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`);
   });
   const results = blocks.filter((b) => b.type === 'tool_result').map((b): SimMessage => ({ role: 'tool', text: text(b.content) }));
@@ -119,6 +119,7 @@ function parseBody(b: AnthropicBody, counting: boolean): Omit<SimRequest, 'cache
 export const anthropicProtocol: SimProtocol = {
   kind: 'anthropic',
   streamContentType: 'text/event-stream; charset=utf-8',
+  garbled: 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":\n\n',
 
   match(method, path, body) {
     const route = path.split('?')[0];

@@ -104,16 +104,19 @@ function usage(a: SimAnswer) {
 
 const toolUseId = (id: string) => `tooluse_${id.replace(/^call_/, '')}`;
 
-function frame(eventType: string, payload: unknown, token = false): SimFrame {
-  const data = codec.encode({
+function encoded(eventType: string, json: string): Uint8Array {
+  return codec.encode({
     headers: {
       ':event-type': { type: 'string', value: eventType },
       ':content-type': { type: 'string', value: 'application/json' },
       ':message-type': { type: 'string', value: 'event' },
     },
-    body: fromUtf8(JSON.stringify(payload)),
+    body: fromUtf8(json),
   });
-  return { data, token };
+}
+
+function frame(eventType: string, payload: unknown, token = false): SimFrame {
+  return { data: encoded(eventType, JSON.stringify(payload)), token };
 }
 
 const ERROR_TYPES: Record<number, string> = {
@@ -130,6 +133,8 @@ const ERROR_TYPES: Record<number, string> = {
 export const bedrockProtocol: SimProtocol = {
   kind: 'bedrock',
   streamContentType: 'application/vnd.amazon.eventstream',
+  // Valid framing and checksums around a body that is not JSON.
+  garbled: encoded('contentBlockDelta', '{"delta":{"text":'),
 
   match(method, path, body) {
     const m = /^\/model\/([^/?]+)\/(converse|converse-stream)(\?.*)?$/.exec(path);

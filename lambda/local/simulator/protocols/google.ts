@@ -92,6 +92,7 @@ function chunk(call: SimCall, candidate: Record<string, unknown>, usageMetadata:
 export const googleProtocol: SimProtocol = {
   kind: 'google',
   streamContentType: 'text/event-stream',
+  garbled: 'data: {"candidates":[{"content":\r\n\r\n',
 
   match(method, path, body) {
     const m = ENDPOINT.exec(path);

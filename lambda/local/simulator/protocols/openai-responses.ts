@@ -109,6 +109,7 @@ function response(a: SimAnswer, call: SimCall, status: string, out: unknown[], w
 export const openaiResponsesProtocol: SimProtocol = {
   kind: 'openai-responses',
   streamContentType: 'text/event-stream; charset=utf-8',
+  garbled: 'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":\n\n',
 
   match(method, path, body) {
     if (method !== 'POST' || path !== '/responses') return undefined;

@@ -55,6 +55,7 @@ function toolChoice(c: OpenAIBody['tool_choice']): SimRequest['toolChoice'] {
 export const openaiProtocol: SimProtocol = {
   kind: 'openai-chat',
   streamContentType: 'text/event-stream',
+  garbled: 'data: {"id":"chatcmpl-garbled","choices":[{"delta":\n\n',
 
   match(method, path, body) {
     if (method !== 'POST' || path !== '/chat/completions') return undefined;
