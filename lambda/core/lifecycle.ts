@@ -33,7 +33,7 @@ import type { RequestContext } from './result';
 import { planRoute, type RoutingPlan } from './routing';
 import { formatViolation, outputCheck, type OutputCheck } from './structured-output';
 import { buildRecord, meteredUsage } from './usage/build';
-import { writeUsage } from './usage/ledger';
+import { encodeRecord } from './usage/record';
 import type { UsageStatus } from './usage/record';
 
 const DAY_MS = 86_400_000;
@@ -103,7 +103,7 @@ async function withHeaders(err: unknown, admission: Admission): Promise<GatewayE
 export async function generate(spec: GenerationSpec, ctx: RequestContext, deps: GatewayDeps): Promise<Exchange> {
   const started = deps.clock.now();
   const auth = await deps.auth.authenticate(spec.credential, ctx.sourceIp);
-  const admission = new Admission(deps, auth, ctx.requestId);
+  const admission = new Admission(deps, auth);
   let request: CanonicalRequest;
   let plan: RoutingPlan;
   let check: OutputCheck | undefined;
@@ -311,12 +311,8 @@ class Admitted {
       status,
       errorCode,
     });
-    const { config, store, clock } = this.deps;
-    const results = await Promise.allSettled([
-      writeUsage(store.usage, record, clock.now() + config.usageRetentionDays * DAY_MS, randomBase62(16)),
-      this.admission.settle(record.totalTokens),
-    ]);
-    for (const r of results) if (r.status === 'rejected') logError('settlement step failed', r.reason);
+    // One write: the counters settle and the record rides along to the usage aggregator (core/usage).
+    await this.admission.settle(record.totalTokens, encodeRecord(record));
   }
 }
 
@@ -328,7 +324,7 @@ export async function serveKeyed<T>(
   serve: (auth: AuthContext) => Promise<T>,
 ): Promise<{ value: T; headers: Record<string, string> }> {
   const auth = await deps.auth.authenticate(credential, ctx.sourceIp);
-  const admission = new Admission(deps, auth, ctx.requestId);
+  const admission = new Admission(deps, auth);
   try {
     const value = await serve(auth);
     return { value, headers: await admission.headers() };

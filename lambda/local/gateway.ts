@@ -15,6 +15,7 @@ import { ensureTables } from '../store/bootstrap';
 import { startDynalite, type LocalDynamo } from './dynalite';
 import { installLambdaGlobals } from './lambda-stream';
 import { makePrivate } from './private-dir';
+import { startUsageStream } from './usage-stream';
 import { startLambdaRuntime, type LambdaRuntimeOptions } from './lambda-runtime';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
 import { SIM_PROTOCOLS, startSimulator, type SimBehaviour, type Simulator } from './simulator';
@@ -53,6 +54,8 @@ export interface LocalGateway {
   simulatedProviders: string[];
   deps: GatewayDeps;
   runtime: LocalRuntime;
+  /** Resolves once every request settled so far is in the usage records and aggregates. */
+  usageSettled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +106,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const { createChatHandler } = await import('../handlers/chat');
   const { createAdminHandler } = await import('../handlers/admin');
   const deps = await createDeps(config, clock);
+  // The aggregator runs where the store runs: with a shared endpoint, whoever started it runs one.
+  const usageStream = dynamo ? startUsageStream(dynamo.streams, config, deps.store.usage, clock) : undefined;
   const creds = await devCredentials(deps.store.keys, options.dataDir, clock);
   const adminToken = env.OP_ADMIN_TOKEN || creds.adminToken;
 
@@ -130,12 +135,18 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     simulatedProviders: PROVIDER_INSTANCES.map((p) => p.name).filter((n) => !live.includes(n)),
     deps,
     runtime,
+    usageSettled: async () => {
+      await settlementsDone();
+      await usageStream?.drained();
+    },
     async close() {
       await runtime.close();
       // Last-used writes still in flight go to dynalite before it stops.
       await deps.auth.settle();
       // So do settlements of requests the runtime just cut off (usage records, leases).
       await settlementsDone();
+      await usageStream?.drained();
+      usageStream?.close();
       await simulator?.close();
       await dynamo?.close();
     },

@@ -4,9 +4,12 @@
 // about a fifth of that, which is most of the gateway's own CPU per request. Everything else (reads,
 // queries, the admin API) stays on the SDK's document client.
 //
-// Semantics match the counted SDK client it replaces: one attempt (these are additions, not safe to resend
-// after a lost answer), bounded connect and request times, a refused condition surfaces as the SDK's own
-// ConditionalCheckFailedException, every other failure as an error naming DynamoDB's error type.
+// Semantics: additions are not safe to resend after a lost answer, so a write is sent again only when
+// DynamoDB said it did not act on it (throttled, or 503), with full-jitter backoff inside a time budget;
+// a read is also sent again after a timeout or a dropped connection. Connect and request times are
+// bounded; a refused condition surfaces as the SDK's own ConditionalCheckFailedException (carrying the
+// item as it was, when DynamoDB returned it), every other failure as an error naming DynamoDB's error type.
+// Every request asks for its consumed capacity, so cost is counted from what DynamoDB charged.
 import { createHash, createHmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -30,11 +33,27 @@ export interface DynamoHttpOptions {
   credentials: () => Promise<Credentials>;
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
-  /** Called once per request sent, with the operation name (UpdateItem, PutItem). */
+  /** Called once per request sent, with the operation name (UpdateItem, PutItem, GetItem). */
   onSend?: (operation: string) => void;
+  /** Called with the capacity units DynamoDB reports for each request (refused conditions included). */
+  onCapacity?: (operation: string, units: number) => void;
+  /** How long a throttled request may keep being retried, all tries together (ms). */
+  retryBudgetMs?: number;
+  /** [0, 1); the jitter's source, replaceable in tests. */
+  random?: () => number;
 }
 
-export type Operation = 'UpdateItem' | 'PutItem';
+export type Operation = 'UpdateItem' | 'PutItem' | 'GetItem';
+
+/** DynamoDB's answers that mean the request was not acted on: safe to send again, after a pause. */
+const NOT_APPLIED = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'HTTP 503', 'ServiceUnavailable']);
+/** Failures after which only a read may be sent again: a write may have landed. */
+const MAYBE_APPLIED = new Set(['InternalServerError', 'TimeoutError', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
+const BACKOFF_BASE_MS = 25;
+const BACKOFF_CAP_MS = 400;
+
+/** A refused condition, with the item as it was when DynamoDB returned it (ReturnValuesOnConditionCheckFailure). */
+export type RefusedCondition = ConditionalCheckFailedException & { item?: Record<string, Record<string, unknown>> };
 
 export function marshall(value: Scalar): AttributeValue {
   if (value === null) return { NULL: true };
@@ -80,16 +99,38 @@ export class DynamoHttp {
   }
 
   async send<T>(operation: Operation, input: object): Promise<T> {
-    const body = JSON.stringify(input);
+    const body = JSON.stringify({ ...input, ReturnConsumedCapacity: 'TOTAL' });
+    const deadline = Date.now() + (this.options.retryBudgetMs ?? 500);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once<T>(operation, body);
+      } catch (err) {
+        const name = err instanceof Error ? ((err as NodeJS.ErrnoException).code ?? err.name) : '';
+        const again = NOT_APPLIED.has(name) || (operation === 'GetItem' && MAYBE_APPLIED.has(name));
+        // Full jitter: instances that were throttled together do not come back together.
+        const pause = (this.options.random ?? Math.random)() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+        if (!again || Date.now() + pause >= deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  }
+
+  private async once<T>(operation: Operation, body: string): Promise<T> {
     const headers = this.sign(operation, body, await this.options.credentials(), new Date());
     this.options.onSend?.(operation);
     const { status, text } = await this.post(headers, body);
-    const parsed: unknown = text ? JSON.parse(text) : {};
+    const parsed = (text ? JSON.parse(text) : {}) as { ConsumedCapacity?: { CapacityUnits?: number } };
+    const units = parsed?.ConsumedCapacity?.CapacityUnits;
+    if (typeof units === 'number') this.options.onCapacity?.(operation, units);
     if (status === 200) return parsed as T;
-    const { __type, message, Message } = (parsed ?? {}) as { __type?: string; message?: string; Message?: string };
+    const { __type, message, Message, Item } = (parsed ?? {}) as { __type?: string; message?: string; Message?: string; Item?: Record<string, Record<string, unknown>> };
     const type = (__type ?? `HTTP ${status}`).split('#').pop() ?? 'UnknownError';
     const detail = message ?? Message ?? '';
-    if (type === 'ConditionalCheckFailedException') throw new ConditionalCheckFailedException({ message: detail, $metadata: { httpStatusCode: status } });
+    if (type === 'ConditionalCheckFailedException') {
+      const refused: RefusedCondition = new ConditionalCheckFailedException({ message: detail, $metadata: { httpStatusCode: status } });
+      if (Item) refused.item = Item;
+      throw refused;
+    }
     throw Object.assign(new Error(`DynamoDB ${operation} failed: ${type}${detail ? `: ${detail}` : ''}`), { name: type, statusCode: status });
   }
 

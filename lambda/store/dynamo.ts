@@ -7,7 +7,7 @@ import { DynamoAuditLog } from './audit-log';
 import { DynamoHttp } from './dynamo-http';
 import { DynamoKeyStore } from './key-store';
 import { DynamoLimitStore } from './limit-store';
-import { RequestCounter, countRequests } from './request-counter';
+import { RequestCounter, countCapacity, countRequests } from './request-counter';
 import { DynamoResponseStore } from './response-store';
 import { DynamoUsageStore } from './usage-store';
 
@@ -50,12 +50,13 @@ export function createStore(config: Pick<Config, 'dynamoEndpoint' | 'region' | '
     connectionTimeoutMs: 1_000,
     requestTimeoutMs: 3_000,
     onSend: (operation) => requests.count(`dynamodb.${operation}Command`),
+    onCapacity: countCapacity(requests),
   });
   return {
     keys: new DynamoKeyStore(doc, config.tables.keys),
     audit: new DynamoAuditLog(doc, config.tables.keys),
     limits: new DynamoLimitStore(counted, writes, config.tables.counters, requests),
-    usage: new DynamoUsageStore(counted, writes, config.tables.usage, requests),
+    usage: new DynamoUsageStore(doc, config.tables.usage, requests),
     responses: new DynamoResponseStore(doc, config.tables.responses),
     requests,
   };

@@ -12,6 +12,8 @@ export interface TableDefinition {
   /** Point-in-time recovery and RETAIN on stack deletion: data that cannot be rebuilt. */
   durable: boolean;
   indexes: ReadonlyArray<{ name: string; partitionKey: string; sortKey: string }>;
+  /** A stream of new item images, for the consumer named. */
+  stream?: 'usage';
 }
 
 export const PARTITION_KEY = 'pk';
@@ -28,10 +30,11 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     id: 'counters',
-    purpose: 'rate-limit windows, concurrency leases, provider health and latency statistics',
+    purpose: 'rate-limit windows, concurrency leases and the last usage record per key shard (streamed to the aggregator), provider health and latency statistics',
     durable: false,
     ttlAttribute: TTL_ATTRIBUTE,
     indexes: [],
+    stream: 'usage',
   },
   {
     id: 'usage',
@@ -48,3 +51,10 @@ export const TABLES: readonly TableDefinition[] = [
     indexes: [],
   },
 ];
+
+/**
+ * The usage stream's event source: batches of at most `batchSize` records, or what arrived within
+ * `maxBatchingWindowSeconds`. One source for the stack's event source mapping and the local one; a record
+ * reaches the usage report within about this window plus the aggregator's run.
+ */
+export const USAGE_STREAM = { batchSize: 100, maxBatchingWindowSeconds: 2 } as const;

@@ -1,39 +1,43 @@
-// Usage records and daily aggregates in the usage table.
+// Usage records and daily aggregates in the usage table, written by the usage aggregator in batches.
 //
-// Item layout (invariants), all under one partition per account so an account's usage is one Query:
-// - Record: pk "ACCOUNT#<accountId>", sk "REQ#<startedAt ISO>#<requestId>"; the request's fields, `writer`
-//   (the settlement that stored it) and `ttl` (OP_USAGE_RETENTION_DAYS). Written only if absent.
-// - Aggregates, per UTC day, two items per request, each one UpdateItem of ADDs, no TTL:
+// Item layout (invariants), under one partition per account (the aggregator writes a few items per batch,
+// so even a busy account puts little load on it):
+// - Records: sk "REC#<day>#<chunkId>", one chunk per account, day and aggregator batch: `r`, the day's
+//   records of that batch as gzip'd JSON; `ttl` (OP_USAGE_RETENTION_DAYS). A chunk id names its first record
+//   (source and position), so a redelivered batch rewrites the same chunk; a redelivery that starts
+//   elsewhere may repeat a record in a second chunk, and reads keep one record per request id.
+// - Aggregates, per UTC day, each one UpdateItem of ADDs per batch, no TTL:
 //     sk "AGG#DAY#<day>"                 the account's day
 //     sk "AGG#KEY-DAY#<day>#<keyId>"     one key's day
-//   Each holds, per model that served ("(none)" when none did), five counters named "<total>#<model>":
-//   n (requests), p (prompt tokens), c (completion tokens), t (total tokens), usd (cost, nano-USD). The
-//   account's totals per day are the sum over its models, read back from the same item. Size bound: one
-//   group per catalog model plus "(none)", about 30 bytes per counter, so a day on every one of the 16
-//   models is about 2.5 KB (3 write units per update); a day on one to three models stays under 1 KB.
-// One aggregate item takes one update per request of its account (or key) and day: DynamoDB's 1,000 writes
-// per second per item (fewer for items over 1 KB) bounds an account at that many requests per second, far
-// above the plans' limits.
+//   Per model that served ("(none)" when none did), six counters named "<total>#<model>": n (requests),
+//   p (prompt tokens), c (completion tokens), t (total tokens), k (cached prompt tokens), usd (cost, nano-USD).
+//   Per source counter item (key shard) that contributed, "pos#<keyId>#<shard>": the position of the last
+//   record taken from it; an addition is conditional on the positions it read, so nothing is added twice.
+//   Size bound: one group per catalog model plus "(none)" (about 30 bytes per counter) and one position per
+//   key shard of the account that day.
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { BatchGetCommand, PutCommand, type BatchGetCommandInput, type BatchGetCommandOutput, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AggregateDimension, AggregateRow, UsageStore } from '../core/usage/port';
-import { ZERO_TOTALS, addTotals, totalsOf, type UsageRecord, type UsageTotals } from '../core/usage/record';
-import { marshall, marshallItem, type AttributeValue, type DynamoHttp } from './dynamo-http';
-import { CountedStore, type RequestCounter } from './request-counter';
+import { refKey, type AggregateAddition, type AggregateDimension, type AggregateRef, type AggregateRow, type UsageStore } from '../core/usage/port';
+import { ZERO_TOTALS, addTotals, type UsageRecord, type UsageTotals } from '../core/usage/record';
+import type { RequestCounter } from './request-counter';
 
 type Item = Record<string, unknown>;
 
 const accountPk = (accountId: string) => `ACCOUNT#${accountId}`;
-const recordSk = (r: Pick<UsageRecord, 'startedAt' | 'requestId'>) => `REQ#${r.startedAt}#${r.requestId}`;
 const DAY_PREFIX = 'AGG#DAY#';
 const KEY_DAY_PREFIX = 'AGG#KEY-DAY#';
+const RECORD_PREFIX = 'REC#';
+const POSITION_PREFIX = 'pos#';
+const aggregateSk = (ref: AggregateRef) => (ref.keyId ? `${KEY_DAY_PREFIX}${ref.day}#${ref.keyId}` : `${DAY_PREFIX}${ref.day}`);
 /** Attribute code of each total; an aggregate attribute is "<code>#<model>". */
 const CODES: Readonly<Record<keyof UsageTotals, string>> = { requests: 'n', promptTokens: 'p', completionTokens: 'c', totalTokens: 't', cacheReadTokens: 'k', costNanoUsd: 'usd' };
 const TOTALS = Object.keys(CODES) as Array<keyof UsageTotals>;
 const TOTAL_OF_CODE = new Map(TOTALS.map((total) => [CODES[total], total]));
-/** The dimensions each aggregate item serves: when its update fails, the record is missing from these. */
-const DAY_DIMENSIONS: readonly AggregateDimension[] = ['account', 'model'];
-const KEY_DAY_DIMENSIONS: readonly AggregateDimension[] = ['key', 'key-model'];
+/** Records start at most this long before their batch is written (a request's longest run, with margin). */
+const LONGEST_REQUEST_MS = 30 * 60_000;
+/** BatchGetItem takes at most this many keys per call. */
+const BATCH_GET_MAX = 100;
 
 /** The per-model totals an aggregate item holds, by model, models in name order. */
 function modelTotals(item: Item): Array<[string, UsageTotals]> {
@@ -50,73 +54,90 @@ function modelTotals(item: Item): Array<[string, UsageTotals]> {
   return [...models.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-const refused = (err: unknown) => err instanceof ConditionalCheckFailedException;
+export class DynamoUsageStore implements UsageStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly counter: RequestCounter,
+  ) {}
 
-export class DynamoUsageStore extends CountedStore implements UsageStore {
-  constructor(doc: DynamoDBDocumentClient, http: DynamoHttp, table: string, counter: RequestCounter) {
-    super(doc, http, table, counter, 'usage');
+  private client(label: string): DynamoDBDocumentClient {
+    this.counter.count(`usage.${label}`);
+    return this.doc;
   }
 
-  async putRecord(record: UsageRecord, expiresAt: number, writer: string): Promise<boolean> {
-    const key = { pk: accountPk(record.accountId), sk: recordSk(record) };
-    // A put is safe to repeat: the condition plus the writer tell a lost answer from a real duplicate.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        this.counter.count('usage.record');
-        await this.http.send('PutItem', {
-          TableName: this.table,
-          Item: marshallItem({ ...key, ...record, writer, ttl: Math.ceil(expiresAt / 1000) }),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        });
-        return true;
-      } catch (err) {
-        if (refused(err)) {
-          const { Item } = await this.client('record').send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
-          return Item?.writer === writer;
+  async appliedPositions(refs: readonly AggregateRef[]): Promise<Map<string, Map<string, number>>> {
+    const out = new Map<string, Map<string, number>>();
+    for (let i = 0; i < refs.length; i += BATCH_GET_MAX) {
+      let request: BatchGetCommandInput['RequestItems'] = {
+        [this.table]: { Keys: refs.slice(i, i + BATCH_GET_MAX).map((ref) => ({ pk: accountPk(ref.accountId), sk: aggregateSk(ref) })), ConsistentRead: true },
+      };
+      for (let round = 0; request && Object.keys(request).length && round < 8; round++) {
+        const page: BatchGetCommandOutput = await this.client('positions').send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of (page.Responses?.[this.table] ?? []) as Item[]) {
+          const ref = refOf(item);
+          const positions = new Map<string, number>();
+          for (const [name, value] of Object.entries(item)) if (name.startsWith(POSITION_PREFIX)) positions.set(name.slice(POSITION_PREFIX.length), Number(value));
+          out.set(refKey(ref), positions);
         }
-        if (attempt >= 1) throw err;
+        request = page.UnprocessedKeys && Object.keys(page.UnprocessedKeys).length ? page.UnprocessedKeys : undefined;
+        if (request) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
       }
+      if (request) throw new Error('DynamoDB left aggregate positions unread');
+    }
+    return out;
+  }
+
+  async addToAggregate(a: AggregateAddition): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const adds: string[] = [];
+    const sets: string[] = [];
+    const conditions: string[] = [];
+    let i = 0;
+    for (const [model, totals] of a.byModel) {
+      for (const total of TOTALS) {
+        names[`#a${i}`] = `${CODES[total]}#${model}`;
+        values[`:a${i}`] = totals[total];
+        adds.push(`#a${i} :a${i}`);
+        i++;
+      }
+    }
+    let j = 0;
+    for (const [source, { from, to }] of a.positions) {
+      names[`#p${j}`] = `${POSITION_PREFIX}${source}`;
+      values[`:p${j}`] = to;
+      sets.push(`#p${j} = :p${j}`);
+      if (from === undefined) conditions.push(`attribute_not_exists(#p${j})`);
+      else {
+        values[`:q${j}`] = from;
+        conditions.push(`#p${j} = :q${j}`);
+      }
+      j++;
+    }
+    try {
+      await this.client('aggregate').send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: accountPk(a.ref.accountId), sk: aggregateSk(a.ref) },
+          UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
     }
   }
 
-  async addToAggregates(record: UsageRecord): Promise<AggregateDimension[]> {
-    const day = record.startedAt.slice(0, 10);
-    // Requests no model served (every route failed) are still requests: they group under "(none)".
-    const model = record.modelUsed ?? '(none)';
-    const totals = totalsOf(record);
-    const names: Record<string, string> = {};
-    const values: Record<string, AttributeValue> = {};
-    const adds = TOTALS.map((total, i) => {
-      names[`#a${i}`] = `${CODES[total]}#${model}`;
-      values[`:a${i}`] = marshall(totals[total]);
-      return `#a${i} :a${i}`;
-    });
-    const items: Array<[string, readonly AggregateDimension[]]> = [
-      [`${DAY_PREFIX}${day}`, DAY_DIMENSIONS],
-      [`${KEY_DAY_PREFIX}${day}#${record.keyId}`, KEY_DAY_DIMENSIONS],
-    ];
-    const results = await Promise.allSettled(
-      items.map(([sk]) => {
-        this.counter.count('usage.aggregate');
-        return this.http.send('UpdateItem', {
-          TableName: this.table,
-          Key: { pk: marshall(accountPk(record.accountId)), sk: marshall(sk) },
-          UpdateExpression: `ADD ${adds.join(', ')}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        });
-      }),
-    );
-    return items.flatMap(([, dimensions], i) => (results[i]?.status === 'rejected' ? dimensions : []));
-  }
-
-  async flagMissingAggregates(record: UsageRecord, missing: AggregateDimension[]): Promise<void> {
-    await this.client('flag').send(
-      new UpdateCommand({
+  async putRecords(accountId: string, day: string, chunkId: string, records: readonly UsageRecord[], expiresAt: number): Promise<void> {
+    await this.client('records').send(
+      new PutCommand({
         TableName: this.table,
-        Key: { pk: accountPk(record.accountId), sk: recordSk(record) },
-        UpdateExpression: 'SET missingAggregates = :missing',
-        ExpressionAttributeValues: { ':missing': missing },
+        Item: { pk: accountPk(accountId), sk: `${RECORD_PREFIX}${day}#${chunkId}`, r: gzipSync(JSON.stringify(records)), ttl: Math.ceil(expiresAt / 1000) },
       }),
     );
   }
@@ -127,24 +148,25 @@ export class DynamoUsageStore extends CountedStore implements UsageStore {
     // Days sort as strings; "~" sorts after every id character, so the last day's items are included.
     const items = await this.query(accountId, `${prefix}${fromDay}`, `${prefix}${toDay}~`);
     return items.flatMap((item): AggregateRow[] => {
-      // sk: <prefix><day> or <prefix><day>#<keyId>
-      const rest = String(item.sk).slice(prefix.length);
-      const day = rest.slice(0, 10);
-      const key = perKey ? { keyId: rest.slice(11) } : {};
+      const ref = refOf(item);
+      const key = perKey ? { keyId: ref.keyId } : {};
       const models = modelTotals(item);
       if (dimension === 'account' || dimension === 'key') {
-        return [{ day, ...key, totals: models.reduce((sum, [, t]) => addTotals(sum, t), ZERO_TOTALS) }];
+        return [{ day: ref.day, ...key, totals: models.reduce((sum, [, t]) => addTotals(sum, t), ZERO_TOTALS) }];
       }
-      return models.map(([model, totals]) => ({ day, ...key, model, totals }));
+      return models.map(([model, totals]) => ({ day: ref.day, ...key, model, totals }));
     });
   }
 
   async records(accountId: string, fromIso: string, toIso: string): Promise<UsageRecord[]> {
-    const items = await this.query(accountId, `REQ#${fromIso}`, `REQ#${toIso}`);
-    return items.map((item) => {
-      const { pk: _pk, sk: _sk, ttl: _ttl, writer: _writer, ...record } = item;
-      return record as unknown as UsageRecord;
-    });
+    const fromDay = new Date(Math.max(0, Date.parse(fromIso) - LONGEST_REQUEST_MS)).toISOString().slice(0, 10);
+    const items = await this.query(accountId, `${RECORD_PREFIX}${fromDay}`, `${RECORD_PREFIX}${toIso.slice(0, 10)}~`);
+    const byRequest = new Map<string, UsageRecord>();
+    for (const item of items) {
+      const chunk = JSON.parse(gunzipSync(item.r as Uint8Array).toString('utf8')) as UsageRecord[];
+      for (const r of chunk) if (r.startedAt >= fromIso && r.startedAt < toIso) byRequest.set(r.requestId, r);
+    }
+    return [...byRequest.values()].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
   }
 
   private async query(accountId: string, from: string, to: string): Promise<Item[]> {
@@ -164,4 +186,15 @@ export class DynamoUsageStore extends CountedStore implements UsageStore {
     } while (start);
     return out;
   }
+}
+
+/** The aggregate item an item's keys name. */
+function refOf(item: Item): AggregateRef {
+  const accountId = String(item.pk).slice('ACCOUNT#'.length);
+  const sk = String(item.sk);
+  if (sk.startsWith(KEY_DAY_PREFIX)) {
+    const rest = sk.slice(KEY_DAY_PREFIX.length);
+    return { accountId, day: rest.slice(0, 10), keyId: rest.slice(11) };
+  }
+  return { accountId, day: sk.slice(DAY_PREFIX.length) };
 }

@@ -10,6 +10,8 @@ import type { Limits } from '../../lambda/core/plans';
 import type { Store } from '../../lambda/core/records';
 import { startDynalite, type LocalDynamo } from '../../lambda/local/dynalite';
 import { SIM_PROTOCOLS, startSimulator, type Simulator } from '../../lambda/local/simulator';
+import type { EventSource } from '../../lambda/local/event-source';
+import { startUsageStream } from '../../lambda/local/usage-stream';
 import { ensureTables } from '../../lambda/store/bootstrap';
 import { createStore } from '../../lambda/store/dynamo';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway';
@@ -20,6 +22,7 @@ let dynamo: LocalDynamo;
 let simulator: Simulator;
 let store: Store;
 let gateways: GatewayProcess[] = [];
+let usage: EventSource | undefined;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -27,12 +30,15 @@ beforeAll(async () => {
   const config = loadConfig({ OP_DYNAMODB_ENDPOINT: dynamo.endpoint });
   await ensureTables(config);
   store = createStore(config);
+  // The test owns the store, so it runs the usage aggregator, as AWS runs it beside the table.
+  usage = startUsageStream(dynamo.streams, config, store.usage, systemClock);
   gateways = await Promise.all(
     [0, 1].map(() => spawnGateway({ dynamoEndpoint: dynamo.endpoint, simulatorUrl: simulator.url, env: { OP_LEASE_MS: String(LEASE_MS) } })),
   );
 });
 afterAll(async () => {
   await Promise.all(gateways.map((g) => g.kill()));
+  usage?.close();
   await simulator?.close();
   await dynamo?.close();
 });
@@ -96,7 +102,7 @@ describe.each([
     for (const r of refused) expect(r.message).toContain(name);
 
     const records = await recordsOf(store, key.accountId, L);
-    await leasesReleased(store, key.keyId, at);
+    await leasesReleased(store, key.keyId, at, LEASE_MS);
     expect(records).toHaveLength(L);
     // Each answer's usage is exactly what was metered for it.
     for (const r of admitted) {
@@ -111,7 +117,7 @@ describe.each([
     }
     const used = sum(admitted, (r) => r.usage.total_tokens);
     const expected = { requestsMinute: L, tokensMinute: used, tokensMonth: used, active: 0 };
-    expect(await countersWhenSettled(store, key.keyId, at, expected)).toEqual(expected);
+    expect(await countersWhenSettled(store, key.keyId, at, expected, 5_000, LEASE_MS)).toEqual(expected);
   });
 });
 
@@ -130,7 +136,7 @@ describe('concurrency leases across processes', () => {
     const err = await b!.chat.completions.create({ ...body, model: 'claude-haiku-4.5' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     await done;
-    await leasesReleased(store, key.keyId, Date.now());
+    await leasesReleased(store, key.keyId, Date.now(), LEASE_MS);
     await b!.chat.completions.create({ ...body, model: 'claude-haiku-4.5' });
   });
 

@@ -16,7 +16,7 @@ const ask = { model: 'gpt-4.1', messages: [{ role: 'user' as const, content: 'co
 const FOUR = { requestsPerMinute: 100, tokensPerMinute: 100_000, tokensPerMonth: 1_000_000, concurrentRequests: 10, maxTokensPerRequest: null };
 
 describe('hot path cost', () => {
-  it('admits with one parallel round of two conditional updates (the minute item, the key item), and no key read once the key is cached', async () => {
+  it('admits with one conditional write and settles with one, each a single write unit, and no key read once the key is cached', async () => {
     t = await startTestGateway();
     const store = t.gw.deps.store;
     const key = await limitedKey(store, t.gw.deps.clock, FOUR);
@@ -27,12 +27,17 @@ describe('hot path cost', () => {
     for (let i = 0; i < 5; i++) await client.chat.completions.create(ask);
     await settlementsDone();
     const counts = store.requests!.snapshot();
-    // Four limits on two items: requests and tokens per minute in one update, the lease and the month's tokens in the other.
-    expect(counts['limits.admit']).toBe(5 * 2);
+    // Four limits on one item: requests and tokens per minute, the lease and the month's tokens together.
+    expect(counts['limits.admit']).toBe(5);
     expect(counts['dynamodb.GetItemCommand'] ?? 0).toBe(0);
-    // Settlement, after the last byte: the minute's token adjustment, the lease back with the month's
-    // adjustment in the same update, the record and two aggregates (the account's day, the key's day).
-    expect(counts).toMatchObject({ 'limits.adjust': 5, 'limits.release': 5, 'usage.record': 5, 'usage.aggregate': 5 * 2 });
+    expect(counts['limits.read'] ?? 0).toBe(0);
+    // Settlement, after the last byte: the tokens corrected, the lease back and the usage record stored,
+    // in one update of the same item; the aggregates are the aggregator's, off the request path.
+    expect(counts['limits.settle']).toBe(5);
+    expect(counts['usage.record'] ?? 0).toBe(0);
+    // Ten writes in all, each under 1 KB: ten write units, as DynamoDB counted them.
+    expect(counts['wcu.dynamodb.UpdateItem']).toBe(10);
+    expect(Object.keys(counts).filter((k) => k.startsWith('dynamodb.') && k !== 'dynamodb.UpdateItemCommand')).toEqual([]);
   });
 });
 

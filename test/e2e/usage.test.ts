@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../bin/admin/main';
 import { issueKey } from '../../lambda/core/accounts';
 import { ManualClock } from '../../lambda/core/clock';
-import { settlementsDone } from '../../lambda/core/lifecycle';
+import { USAGE_STREAM } from '../../lambda/store/tables';
 import type { UsageRecord } from '../../lambda/core/usage/record';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { clientFor, counters, limitedKey, recordsOf, sum } from '../helpers/limits';
@@ -75,9 +75,8 @@ beforeAll(async () => {
   sim.configure('mistral', { fault: { kind: 'cut', afterTokens: 3 } });
   await expect(stream(a, say('mistral-large', 'hotel eleven'), true)).rejects.toBeInstanceOf(OpenAI.APIError);
 
-  await recordsOf(store, accountId, 9);
-  // Aggregates and counters are written after the records: wait for every settlement of this process.
-  await settlementsDone();
+  // Records and aggregates come from the aggregator, off the request path: wait until it has caught up.
+  await t.gw.usageSettled();
   records = await recordsOf(store, accountId, 9);
 });
 afterAll(async () => {
@@ -199,5 +198,23 @@ describe('op-admin usage show', () => {
     const r = await cli(['usage', 'show', accountId, '--group-by', 'hour']);
     expect(r.code).not.toBe(0);
     expect(r.err).toContain('group_by');
+  });
+});
+
+describe('freshness', () => {
+  it('a request shows in the usage report within the aggregator batching window, plus its run', async () => {
+    const key = await limitedKey(t.gw.deps.store, clock, { requestsPerMinute: 100 });
+    const began = Date.now();
+    await clientFor(t.gw.baseUrl, key.secret).chat.completions.create(say('gpt-4.1', 'fresh'));
+    const day = new Date(clock.now()).toISOString().slice(0, 10);
+    let shown = false;
+    while (!shown && Date.now() - began < 20_000) {
+      const { body } = await admin(`/admin/accounts/${key.accountId}/usage?from=${day}&to=${day}`);
+      shown = (body.total as { requests: number } | undefined)?.requests === 1;
+      if (!shown) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(shown).toBe(true);
+    // The README's bound: the batching window (${USAGE_STREAM.maxBatchingWindowSeconds} s) and a few seconds for the run.
+    expect(Date.now() - began).toBeLessThan(USAGE_STREAM.maxBatchingWindowSeconds * 1000 + 5_000);
   });
 });

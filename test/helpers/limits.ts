@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { createAccount, issueKey } from '../../lambda/core/accounts';
 import type { Clock } from '../../lambda/core/clock';
 import type { CounterValues } from '../../lambda/core/limits/port';
-import { windowsAt } from '../../lambda/core/limits/windows';
+import { leaseEpochAt, windowsAt } from '../../lambda/core/limits/windows';
 import type { Limits } from '../../lambda/core/plans';
 import type { Plan, Store } from '../../lambda/core/records';
 import type { UsageRecord } from '../../lambda/core/usage/record';
@@ -27,8 +27,10 @@ export function clientFor(baseURL: string, apiKey: string, maxRetries = 0): Open
   return new OpenAI({ baseURL, apiKey, maxRetries });
 }
 
-export function counters(store: Store, keyId: string, at: number): Promise<CounterValues> {
-  return store.limits.read(keyId, windowsAt(at));
+/** The key's counters (its first shard: every test key has one), live leases only. */
+export function counters(store: Store, keyId: string, at: number, leaseMs = 60_000): Promise<CounterValues> {
+  const w = windowsAt(at);
+  return store.limits.read({ keyId, shard: 0 }, { epoch: leaseEpochAt(at, leaseMs), minute: Number(w.minute), month: w.month });
 }
 
 /** Polls until `check` returns a value (settlement finishes after the client has its response). */
@@ -54,10 +56,10 @@ export function recordsOf(store: Store, accountId: string, count: number): Promi
  * The key's counters once they equal `expected`, or as they are after the timeout (for the assertion to
  * show): settlement of another process cannot be awaited, only observed.
  */
-export async function countersWhenSettled(store: Store, keyId: string, at: number, expected: CounterValues, timeoutMs = 5_000): Promise<CounterValues> {
+export async function countersWhenSettled(store: Store, keyId: string, at: number, expected: CounterValues, timeoutMs = 5_000, leaseMs = 60_000): Promise<CounterValues> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const values = await counters(store, keyId, at);
+    const values = await counters(store, keyId, at, leaseMs);
     const same = (Object.keys(expected) as Array<keyof CounterValues>).every((k) => values[k] === expected[k]);
     if (same || Date.now() > deadline) return values;
     await new Promise((r) => setTimeout(r, 25));
@@ -65,8 +67,8 @@ export async function countersWhenSettled(store: Store, keyId: string, at: numbe
 }
 
 /** Until no concurrency lease of the key is held (every request settled). */
-export function leasesReleased(store: Store, keyId: string, at: number): Promise<true> {
-  return waitFor(async () => ((await counters(store, keyId, at)).active === 0 ? true : undefined), 'leases released');
+export function leasesReleased(store: Store, keyId: string, at: number, leaseMs = 60_000): Promise<true> {
+  return waitFor(async () => ((await counters(store, keyId, at, leaseMs)).active === 0 ? true : undefined), 'leases released');
 }
 
 export function sum<T>(items: readonly T[], of: (item: T) => number): number {

@@ -1,6 +1,6 @@
-// One request's place in its key's limits: admission before the upstream call (one parallel round of
-// conditional updates), the X-RateLimit-* headers of whatever the answer turns out to be, the lease kept
-// alive while the request runs, and settlement (tokens to the real usage, the slot back) after the last
+// One request's place in its key's limits: admission before the upstream call (one conditional write),
+// the X-RateLimit-* headers of whatever the answer turns out to be, the lease kept alive while the request
+// runs, and settlement (tokens to the real usage, the slot back, the usage record stored) after the last
 // byte. The lifecycle (core/lifecycle.ts) owns when each happens; this owns how.
 import { RateLimitError, ServiceUnavailableError } from '../../wire/errors';
 import type { AuthContext } from '../auth';
@@ -9,9 +9,12 @@ import { limitsFor, type Limits } from '../plans';
 import { rateLimitHeaders, retryAfterSeconds } from './headers';
 import { Limiter, type Ticket } from './limiter';
 import { LIMIT_LABELS, type LimitName } from './policy';
-import { windowsAt } from './windows';
+import { leaseEpochMs, windowsAt } from './windows';
 
 export type AdmissionDeps = Pick<GatewayDeps, 'config' | 'store' | 'clock'>;
+
+/** A store that cannot be reached is asked again after 1 to 5 s, spread so that clients do not return together. */
+const RETRY_AFTER_SPREAD_S = 5;
 
 export function logError(message: string, err: unknown): void {
   // Ids and error names only: never a key, a prompt or an answer.
@@ -32,10 +35,10 @@ export class Admission {
   constructor(
     private readonly deps: AdmissionDeps,
     private readonly auth: AuthContext,
-    private readonly leaseId: string,
+    private readonly random: () => number = Math.random,
   ) {
     this.limits = limitsFor(auth.account);
-    this.limiter = new Limiter(deps.store.limits);
+    this.limiter = new Limiter(deps.store.limits, random);
   }
 
   /**
@@ -54,7 +57,7 @@ export class Admission {
     const keyId = this.auth.key.keyId;
     let outcome;
     try {
-      outcome = await this.limiter.admit({ keyId, limits: this.limits, reserved, leaseId: this.leaseId, leaseExpiresAt: now + config.limits.leaseMs, windows, now });
+      outcome = await this.limiter.admit({ keyId, limits: this.limits, reserved, windows, now, leaseMs: config.limits.leaseMs });
     } catch (err) {
       this.storeDown = true;
       if (config.storeFailureMode === 'open') {
@@ -66,11 +69,11 @@ export class Admission {
       throw new ServiceUnavailableError('Rate limits cannot be checked right now, so the request was not sent to any model. Please retry shortly.', {
         code: 'limits_unavailable',
         cause: err,
-        headers: { 'retry-after': '1' },
+        headers: { 'retry-after': String(1 + Math.floor(this.random() * RETRY_AFTER_SPREAD_S)) },
       });
     }
     if (!outcome.admitted) {
-      const values = outcome.values ?? (await this.limiter.read(keyId, windows).catch(() => undefined));
+      const values = outcome.values ?? (await this.limiter.read(keyId, this.limits, windows, now, config.limits.leaseMs).catch(() => undefined));
       this.known = values ? rateLimitHeaders(this.limits, values, windows) : {};
       const retryAfter = retryAfterSeconds(outcome.limit, windows, now);
       throw new RateLimitError(refusalMessage(outcome.limit, this.limits, outcome.tooLarge, reserved, retryAfter), {
@@ -80,16 +83,17 @@ export class Admission {
     this.ticket = outcome.ticket;
     this.admitted = true;
     this.known = rateLimitHeaders(this.limits, outcome.values, windows);
-    if (outcome.ticket.leaseId) this.keepLeaseAlive(outcome.ticket);
+    if (outcome.ticket.leaseEpoch !== undefined) this.keepLeaseAlive(outcome.ticket);
   }
 
   /** The key's rate-limit headers: as admission left them, or read now (answers that admit nothing). */
   async headers(): Promise<Record<string, string>> {
     if (this.known) return this.known;
     if (this.storeDown || !this.deps.config.limits.enabled) return {};
-    const windows = windowsAt(this.deps.clock.now());
+    const now = this.deps.clock.now();
+    const windows = windowsAt(now);
     try {
-      const values = await this.limiter.read(this.auth.key.keyId, windows);
+      const values = await this.limiter.read(this.auth.key.keyId, this.limits, windows, now, this.deps.config.limits.leaseMs);
       return (this.known = rateLimitHeaders(this.limits, values, windows));
     } catch (err) {
       logError('limits store unreachable; response goes without rate-limit headers', err);
@@ -97,17 +101,24 @@ export class Admission {
     }
   }
 
-  /** Moves the reservation to what the request used and gives the slot back. */
-  async settle(usedTokens: number): Promise<void> {
+  /** Moves the reservation to what the request used, gives the slot back and stores the usage record. */
+  async settle(usedTokens: number, record: string): Promise<void> {
     clearInterval(this.heartbeat);
-    if (this.ticket) await this.limiter.settle(this.ticket, usedTokens);
+    const now = this.deps.clock.now();
+    if (this.ticket) await this.limiter.settle(this.ticket, usedTokens, record, now);
+    else await this.limiter.record(this.auth.key.keyId, record, now);
   }
 
   private keepLeaseAlive(ticket: Ticket): void {
     const { leaseMs } = this.deps.config.limits;
+    // Three looks per epoch: a new epoch is joined within a third of it, well before the lease counts as dead.
     this.heartbeat = setInterval(() => {
-      this.limiter.renew(ticket, this.deps.clock.now() + leaseMs).catch((err: unknown) => logError('lease renewal failed', err));
-    }, Math.floor(leaseMs / 3));
+      const now = this.deps.clock.now();
+      this.limiter.renew(ticket, windowsAt(now), now, leaseMs).then(
+        (held) => held || logError('lease lost: it was reclaimed as dead before this request renewed it', new Error(ticket.ref.keyId)),
+        (err: unknown) => logError('lease renewal failed', err),
+      );
+    }, Math.floor(leaseEpochMs(leaseMs) / 3));
     this.heartbeat.unref();
   }
 }

@@ -1,44 +1,45 @@
 // Admission and settlement against a key's limits, exact across every instance that shares the store.
 //
-// Admission is ONE round of at most two parallel conditional updates (no reads, no transactions): the
-// minute item takes +1 request and +reservation tokens, the key item takes a concurrency lease and
-// +reservation month tokens. Each update admits only if every limit it carries still has room, atomically
-// in the store, and lands whole or not at all. If one is refused, the other (if it went through) is undone
-// (compensated) before the request is refused, so a refused request leaves the counters as it found them.
-// Consequence: a limit is never exceeded; while limits on both items are contended, a request may be
-// refused because of another request's reservation that is being undone.
+// Admission is ONE conditional write: the key's counter item takes +1 request and +reservation tokens in
+// the current minute, +reservation tokens in the month, and a concurrency lease, only if every limit it
+// carries still has room, atomically in the store. Settlement is one write too: the tokens move from the
+// reservation to the real usage, the lease is given back, and the usage record rides along to the table's
+// stream. No request writes more than that, whatever the concurrency.
 //
-// Settlement moves the token counters from the reservation to the real usage, on the windows of admission,
-// and gives the lease back: one update per item (the lease and the month's tokens share one).
+// A key whose request limit is above what one item takes comfortably spreads over shards, one item each;
+// each shard holds an equal share of every limit (the shares add up to the limit exactly), so the shards
+// together can never admit more than the limit. A request tries a random shard, then one more: at the very
+// edge of a limit a request may be refused while another shard still has room. Rate-limit headers of a
+// sharded key are its shard's values scaled by the number of shards.
 import type { Limits } from '../plans';
 import type { LimitName } from './policy';
-import type { CounterValues, KeyCharge, LimitStore } from './port';
-import { monthBefore, type Windows } from './windows';
+import type { CounterValues, Current, LimitStore, ShardCharge, ShardRef } from './port';
+import { leaseEpochAt, type Windows } from './windows';
 
+/** Requests per minute one counter item takes: two writes each, half of DynamoDB's 1,000 writes/s per item. */
+export const RPM_PER_SHARD = 15_000;
 /** Counters outlive their window by this much, so a settlement that arrives late still finds them. */
 const COUNTER_GRACE_MS = 60 * 60_000;
-/** The key item outlives its last lease by a day: longer than any request can run. */
+/** The item outlives its last lease by a day: longer than any request can run. */
 const LEASE_GRACE_MS = 86_400_000;
 
 export interface AdmitInput {
   keyId: string;
   limits: Limits;
   reserved: number;
-  leaseId: string;
-  leaseExpiresAt: number;
   windows: Windows;
   now: number;
+  leaseMs: number;
 }
 
 /** What admission took, so settlement can give back exactly that. */
 export interface Ticket {
-  keyId: string;
+  ref: ShardRef;
+  shards: number;
   windows: Windows;
   reserved: number;
-  /** Whether the reservation was charged to the minute's and the month's token counters (null limits are not counted). */
-  minuteTokens: boolean;
-  monthTokens: boolean;
-  leaseId?: string;
+  /** The epoch the lease was last renewed into; absent without a concurrency limit. */
+  leaseEpoch?: number;
 }
 
 export type AdmitOutcome =
@@ -46,139 +47,107 @@ export type AdmitOutcome =
   | {
       admitted: false;
       limit: LimitName;
-      /** The reservation alone is above the limit: waiting cannot help. */
+      /** The reservation alone is above the limit (or a shard's share of it): waiting cannot help. */
       tooLarge: boolean;
-      /** The counters as read after the refusal was undone (absent when not read or unreadable). */
       values?: CounterValues;
     };
 
-interface Step {
-  run: () => Promise<boolean>;
-  undo: () => Promise<unknown>;
-  /** Which limit refused, once known. */
-  refusal: (values: CounterValues | undefined) => LimitName;
+/** How many shards a key's counters spread over: enough for its request limit, never more than a limit can share. */
+export function shardsFor(limits: Limits): number {
+  const rpm = limits.requestsPerMinute;
+  if (rpm === null) return 1;
+  const wanted = Math.ceil(rpm / RPM_PER_SHARD);
+  const smallest = Math.min(...[rpm, limits.concurrentRequests, limits.tokensPerMinute, limits.tokensPerMonth].filter((l): l is number => l !== null));
+  return Math.max(1, Math.min(wanted, smallest));
+}
+
+/** Shard `shard`'s share of a limit: equal parts, the remainder to the first shards, adding up to the limit. */
+export function shareOf(limit: number | null, shard: number, shards: number): number | null {
+  if (limit === null) return null;
+  return Math.floor(limit / shards) + (shard < limit % shards ? 1 : 0);
+}
+
+export function currentAt(windows: Windows, now: number, leaseMs: number): Current {
+  return { epoch: leaseEpochAt(now, leaseMs), minute: Number(windows.minute), month: windows.month };
+}
+
+function scaled(values: CounterValues, shards: number): CounterValues {
+  if (shards === 1) return values;
+  return { requestsMinute: values.requestsMinute * shards, tokensMinute: values.tokensMinute * shards, tokensMonth: values.tokensMonth * shards, active: values.active * shards };
 }
 
 export class Limiter {
-  constructor(private readonly store: LimitStore) {}
+  constructor(
+    private readonly store: LimitStore,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   async admit(input: AdmitInput): Promise<AdmitOutcome> {
-    const { keyId, limits, reserved, windows } = input;
+    const { keyId, limits, reserved, windows, now } = input;
+    const shards = shardsFor(limits);
     for (const limit of ['tokensPerMinute', 'tokensPerMonth'] as const) {
-      const max = limits[limit];
+      const max = shareOf(limits[limit], shards - 1, shards);
       if (max !== null && reserved > max) return { admitted: false, limit, tooLarge: true };
     }
-    const { requestsPerMinute: rpm, tokensPerMinute: tpm, tokensPerMonth: tpmo, concurrentRequests: slots } = limits;
-    const values: CounterValues = { requestsMinute: 0, tokensMinute: 0, tokensMonth: 0, active: 0 };
-    const steps: Step[] = [];
-
-    if (rpm !== null || tpm !== null) {
-      const expiresAt = windows.minuteResetsAt + COUNTER_GRACE_MS;
-      steps.push({
-        run: async () => {
-          const r = await this.store.chargeMinute(keyId, {
-            window: windows.minute,
-            ...(rpm !== null ? { requests: { amount: 1, ceiling: rpm - 1 } } : {}),
-            ...(tpm !== null ? { tokens: { amount: reserved, ceiling: tpm - reserved } } : {}),
-            expiresAt,
-          });
-          if (r.ok) [values.requestsMinute, values.tokensMinute] = [r.values.requests, r.values.tokens];
-          return r.ok;
-        },
-        undo: () =>
-          this.store.adjustMinute(keyId, {
-            window: windows.minute,
-            ...(rpm !== null ? { requests: -1 } : {}),
-            ...(tpm !== null ? { tokens: -reserved } : {}),
-            expiresAt,
-          }),
-        refusal: (read) => minuteRefusal(limits, reserved, read),
-      });
+    const current = currentAt(windows, now, input.leaseMs);
+    const expiresAt = Math.max(now + input.leaseMs + LEASE_GRACE_MS, windows.monthResetsAt + COUNTER_GRACE_MS);
+    const first = Math.floor(this.random() * shards);
+    let refused: { limit: LimitName; values: CounterValues } | undefined;
+    for (let i = 0; i < Math.min(2, shards); i++) {
+      const shard = (first + i) % shards;
+      const ref = { keyId, shard };
+      const out = await this.store.admit(ref, chargeFor(limits, shard, shards, reserved, expiresAt), current);
+      if (out.ok) {
+        const ticket: Ticket = { ref, shards, windows, reserved, ...(limits.concurrentRequests !== null ? { leaseEpoch: current.epoch } : {}) };
+        return { admitted: true, ticket, values: scaled(out.values, shards) };
+      }
+      refused = { limit: out.refused, values: scaled(out.values, shards) };
     }
-
-    if (slots !== null || tpmo !== null) {
-      const charge: KeyCharge = {
-        ...(slots !== null ? { lease: { id: input.leaseId, expiresAt: input.leaseExpiresAt, limit: slots } } : {}),
-        ...(tpmo !== null ? { month: { window: windows.month, amount: reserved, ceiling: tpmo - reserved } } : {}),
-        staleMonth: monthBefore(windows.month, 2),
-        expiresAt: Math.max(input.leaseExpiresAt + LEASE_GRACE_MS, windows.monthResetsAt + COUNTER_GRACE_MS),
-      };
-      let refusal: LimitName = slots === null ? 'tokensPerMonth' : 'concurrentRequests';
-      steps.push({
-        run: async () => {
-          let r = await this.store.chargeKey(keyId, charge);
-          if (!r.ok && slots !== null) {
-            // Full. The read this takes tells a full month from full concurrency; when concurrency is what
-            // is full, leases whose holder died (expired, never released) are freed, then one more try. This
-            // second round happens only when the key is at one of these limits.
-            const seen = await this.store.reclaimExpiredLeases(keyId, input.now, windows.month);
-            const monthFull = tpmo !== null && seen.tokensMonth > tpmo - reserved;
-            refusal = monthFull ? 'tokensPerMonth' : 'concurrentRequests';
-            if (!monthFull && seen.freed) r = await this.store.chargeKey(keyId, charge);
-          }
-          if (r.ok) [values.active, values.tokensMonth] = [r.values.active, r.values.tokensMonth];
-          return r.ok;
-        },
-        undo: () =>
-          this.store.settleKey(keyId, {
-            ...(slots !== null ? { leaseId: input.leaseId } : {}),
-            ...(tpmo !== null ? { month: { window: windows.month, amount: -reserved } } : {}),
-          }),
-        refusal: () => refusal,
-      });
-    }
-
-    const results = await Promise.allSettled(steps.map((s) => s.run()));
-    const refused = steps.find((_, i) => results[i]?.status === 'fulfilled' && results[i].value === false);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (!refused && !failed) {
-      return {
-        admitted: true,
-        values,
-        ticket: { keyId, windows, reserved, minuteTokens: tpm !== null, monthTokens: tpmo !== null, ...(slots !== null ? { leaseId: input.leaseId } : {}) },
-      };
-    }
-    // Undo what went through, so the refusal leaves no trace. Best effort when the store is failing.
-    await Promise.allSettled(steps.filter((_, i) => results[i]?.status === 'fulfilled' && results[i].value === true).map((s) => s.undo()));
-    if (failed) throw failed.reason;
-    // The values after the undo: for the response's headers, and to name which minute limit refused.
-    const read = await this.store.read(keyId, windows).catch(() => undefined);
-    return { admitted: false, limit: refused!.refusal(read), tooLarge: false, ...(read ? { values: read } : {}) };
+    return { admitted: false, limit: refused!.limit, tooLarge: false, values: refused!.values };
   }
 
-  /** Moves the token counters from the reservation to `usedTokens` and frees the slot, in one parallel round. */
-  async settle(ticket: Ticket, usedTokens: number): Promise<void> {
+  /** Moves the tokens from the reservation to `usedTokens`, frees the slot and stores the record: one write. */
+  async settle(ticket: Ticket, usedTokens: number, record: string, now: number): Promise<void> {
     const delta = usedTokens - ticket.reserved;
-    const { keyId, windows } = ticket;
-    const ops: Array<Promise<unknown>> = [];
-    if (ticket.minuteTokens && delta !== 0) {
-      ops.push(this.store.adjustMinute(keyId, { window: windows.minute, tokens: delta, expiresAt: windows.minuteResetsAt + COUNTER_GRACE_MS }));
-    }
-    const month = ticket.monthTokens && delta !== 0 ? { window: windows.month, amount: delta } : undefined;
-    if (ticket.leaseId || month) ops.push(this.store.settleKey(keyId, { ...(ticket.leaseId ? { leaseId: ticket.leaseId } : {}), ...(month ? { month } : {}) }));
-    const results = await Promise.allSettled(ops);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await this.store.settle(ticket.ref, {
+      ...(ticket.leaseEpoch !== undefined ? { lease: { epoch: ticket.leaseEpoch } } : {}),
+      ...(delta !== 0 ? { minute: { window: Number(ticket.windows.minute), tokens: delta }, month: { window: ticket.windows.month, tokens: delta } } : {}),
+      record,
+      expiresAt: Math.max(now + LEASE_GRACE_MS, ticket.windows.monthResetsAt + COUNTER_GRACE_MS),
+    });
   }
 
-  renew(ticket: Ticket, expiresAt: number): Promise<boolean> {
-    return ticket.leaseId ? this.store.renewLease(ticket.keyId, ticket.leaseId, expiresAt) : Promise.resolve(true);
+  /** Stores the record of a request that was admitted without counting (limits off, or none set). */
+  async record(keyId: string, record: string, now: number): Promise<void> {
+    await this.store.settle({ keyId, shard: 0 }, { record, expiresAt: now + LEASE_GRACE_MS });
   }
 
-  read(keyId: string, windows: Windows): Promise<CounterValues> {
-    return this.store.read(keyId, windows);
+  /** Keeps the lease live: moves it into the current epoch when a new one has begun. False once it is lost. */
+  async renew(ticket: Ticket, windows: Windows, now: number, leaseMs: number): Promise<boolean> {
+    if (ticket.leaseEpoch === undefined) return true;
+    const current = currentAt(windows, now, leaseMs);
+    if (current.epoch === ticket.leaseEpoch) return true;
+    const held = await this.store.renew(ticket.ref, ticket.leaseEpoch, current);
+    if (held) ticket.leaseEpoch = current.epoch;
+    return held;
+  }
+
+  async read(keyId: string, limits: Limits, windows: Windows, now: number, leaseMs: number): Promise<CounterValues> {
+    const shards = shardsFor(limits);
+    return scaled(await this.store.read({ keyId, shard: 0 }, currentAt(windows, now, leaseMs)), shards);
   }
 }
 
-/**
- * Which limit of the minute item refused. Only one may be set; with both, the counters read after the
- * refusal tell (the one without room for this request; if both have room again by then, the fuller one).
- */
-function minuteRefusal(limits: Limits, reserved: number, read: CounterValues | undefined): LimitName {
-  const { requestsPerMinute: rpm, tokensPerMinute: tpm } = limits;
-  if (rpm === null) return 'tokensPerMinute';
-  if (tpm === null || !read) return 'requestsPerMinute';
-  if (read.requestsMinute + 1 > rpm) return 'requestsPerMinute';
-  if (read.tokensMinute + reserved > tpm) return 'tokensPerMinute';
-  return read.requestsMinute / rpm >= read.tokensMinute / tpm ? 'requestsPerMinute' : 'tokensPerMinute';
+function chargeFor(limits: Limits, shard: number, shards: number, reserved: number, expiresAt: number): ShardCharge {
+  const share = (l: number | null) => shareOf(l, shard, shards);
+  const rpm = share(limits.requestsPerMinute);
+  const tpm = share(limits.tokensPerMinute);
+  const tpmo = share(limits.tokensPerMonth);
+  const slots = share(limits.concurrentRequests);
+  return {
+    ...(slots !== null ? { lease: { limit: slots } } : {}),
+    minute: { reserved, ...(rpm !== null ? { requests: { amount: 1, ceiling: rpm - 1 } } : {}), ...(tpm !== null ? { tokens: { amount: reserved, ceiling: tpm - reserved } } : {}) },
+    month: { reserved, ...(tpmo !== null ? { tokens: { amount: reserved, ceiling: tpmo - reserved } } : {}) },
+    expiresAt,
+  };
 }

@@ -1,8 +1,10 @@
-// The port the limiter counts through. The DynamoDB implementation (lambda/store/limit-store.ts) keeps two
-// items per key that admission touches: one per minute window (requests and tokens of that minute) and one
-// for the key itself (concurrency leases and the month's tokens). Each operation is one UpdateItem on one
-// item (or one read), conditional where it admits, so every change is atomic on its own and the limiter
-// composes them without transactions.
+// The port the limiter counts through. The DynamoDB implementation (lambda/store/limit-store.ts) keeps one
+// constant-size item per key shard holding everything admission and settlement touch: the concurrency
+// leases, the requests and tokens of the current minute, the tokens of the current month, and the last
+// settled request's usage record. Each operation is one UpdateItem on that item, conditional where it
+// admits, so every change is atomic on its own and no request costs more than one write to admit and one
+// to settle, whatever the load.
+import type { LimitName } from './policy';
 
 /** A conditional addition: lands only if the value before adding is at most `ceiling` (absent counts as 0). */
 export interface Charge {
@@ -11,74 +13,60 @@ export interface Charge {
   ceiling: number;
 }
 
-export interface MinuteCharge {
-  /** The minute window id (see windows.ts). */
-  window: string;
-  /** Absent: requests per minute are unlimited and not counted. */
-  requests?: Charge;
-  /** Absent: tokens per minute are unlimited and not counted. */
-  tokens?: Charge;
-  /** The item may be deleted after this instant (epoch ms): its window is long over. */
+/** One shard of a key's counters: keys with high request limits spread their writes over several items. */
+export interface ShardRef {
+  keyId: string;
+  shard: number;
+}
+
+/** Where "now" falls: the windows a request is counted in. */
+export interface Current {
+  /** The lease epoch (see leases in windows.ts): leases last renewed two epochs ago or earlier are dead. */
+  epoch: number;
+  /** The minute window id (floor(epoch ms / 60 000)). */
+  minute: number;
+  /** "YYYY-MM", UTC. */
+  month: string;
+}
+
+export interface ShardCharge {
+  /** A concurrency slot in the current epoch, taken only while fewer than `limit` live leases are held. */
+  lease?: { limit: number };
+  /** Requests and tokens of the current minute; an absent charge is counted but not limited. */
+  minute: { requests?: Charge; tokens?: Charge; reserved: number };
+  /** Tokens of the current month; counted but not limited when `tokens` is absent. */
+  month: { tokens?: Charge; reserved: number };
+  /** The item may be deleted after this instant (epoch ms): nothing in it is needed then. */
   expiresAt: number;
 }
 
-export interface KeyCharge {
-  /** A concurrency slot: taken only while fewer than `limit` leases are held. */
-  lease?: { id: string; expiresAt: number; limit: number };
-  /** Tokens of a calendar month (window id "YYYY-MM"). */
-  month?: Charge & { window: string };
-  /** A month whose counter is no longer needed by anyone (two before the current): dropped in passing. */
-  staleMonth: string;
-  /** The item may be deleted after this instant (epoch ms): no lease or month counter in it is needed then. */
-  expiresAt: number;
-}
-
-/** Unconditional additions (settlement, undoing a refused admission); may be negative. */
-export interface MinuteAdjustment {
-  window: string;
-  requests?: number;
-  tokens?: number;
-  expiresAt: number;
-}
-
-export interface KeySettlement {
-  /** The lease to give back, if the request held one. */
-  leaseId?: string;
-  /** Tokens to add to (or take from) a month's counter. */
-  month?: { window: string; amount: number };
-}
-
-export type ChargeResult<T> = { ok: true; values: T } | { ok: false };
-
-/** Current values, read without writing; absent items read as 0. */
+/** Current values as counted; dead leases are not counted as active. */
 export interface CounterValues {
   requestsMinute: number;
   tokensMinute: number;
   tokensMonth: number;
-  /** Concurrency leases currently held (expired ones included until reclaimed). */
   active: number;
 }
 
+export type ShardAdmission = { ok: true; values: CounterValues } | { ok: false; refused: LimitName; values: CounterValues };
+
+export interface ShardSettlement {
+  /** The lease to give back: the epoch it was last renewed into. */
+  lease?: { epoch: number };
+  /** Token corrections (used - reserved) to the windows of admission; one whose window is over is dropped. */
+  minute?: { window: number; tokens: number };
+  month?: { window: string; tokens: number };
+  /** The request's usage record (JSON): the table's stream carries it to the usage aggregator. */
+  record: string;
+  expiresAt: number;
+}
+
 export interface LimitStore {
-  /** Charges the minute item: every counter given lands, or none does (a single conditional update). */
-  chargeMinute(keyId: string, charge: MinuteCharge): Promise<ChargeResult<{ requests: number; tokens: number }>>;
-  /** Charges the key item: the lease and the month's tokens land together, or neither does. */
-  chargeKey(keyId: string, charge: KeyCharge): Promise<ChargeResult<{ active: number; tokensMonth: number }>>;
-  adjustMinute(keyId: string, adjustment: MinuteAdjustment): Promise<void>;
-  /**
-   * Gives the lease back and moves the month's tokens, in one update when the lease is still held. The
-   * lease is given back at most once; the tokens always move. Returns whether the lease was still held.
-   */
-  settleKey(keyId: string, settlement: KeySettlement): Promise<boolean>;
-  /** Gives a slot back; idempotent (false when the lease was not held any more). */
-  releaseLease(keyId: string, leaseId: string): Promise<boolean>;
-  /** Extends a held lease; false when it is no longer held (it was reclaimed). */
-  renewLease(keyId: string, leaseId: string, expiresAt: number): Promise<boolean>;
-  /**
-   * Frees every lease whose expiry is before `now` (its holder died without releasing). `freed` is true when
-   * expired leases were found, so taking a slot is worth another try; `active` and `tokensMonth` (of
-   * `month`) are the key item as read, which tells a full month from full concurrency.
-   */
-  reclaimExpiredLeases(keyId: string, now: number, month: string): Promise<{ freed: boolean; active: number; tokensMonth: number }>;
-  read(keyId: string, windows: { minute: string; month: string }): Promise<CounterValues>;
+  /** Takes the charges if every limit has room, in one conditional write (dead leases reclaimed in passing). */
+  admit(ref: ShardRef, charge: ShardCharge, now: Current): Promise<ShardAdmission>;
+  /** Gives the lease back (once: false if it had been reclaimed), corrects the tokens, stores the record. */
+  settle(ref: ShardRef, settlement: ShardSettlement): Promise<{ leaseHeld: boolean }>;
+  /** Moves a held lease from epoch `from` into the current one; false when it is no longer held. */
+  renew(ref: ShardRef, from: number, now: Current): Promise<boolean>;
+  read(ref: ShardRef, now: Current): Promise<CounterValues>;
 }

@@ -49,3 +49,14 @@ export function secondsUntil(epochMs: number, now: number): number {
 export function utcDay(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10);
 }
+
+/**
+ * Leases are counted per epoch of half a lease's length: a live request moves its lease into each new epoch
+ * within a third of it, so a lease still in the epoch before last has a holder that stopped renewing it,
+ * and is reclaimed between half a lease and a whole lease after its last renewal.
+ */
+export const leaseEpochMs = (leaseMs: number) => Math.floor(leaseMs / 2);
+
+export function leaseEpochAt(epochMs: number, leaseMs: number): number {
+  return Math.floor(epochMs / leaseEpochMs(leaseMs));
+}

@@ -1,4 +1,6 @@
 // The port usage metering writes and reads through; lambda/store/usage-store.ts implements it on DynamoDB.
+// Records reach it from the aggregator (aggregate.ts), off the request path; the request path only hands
+// each record to the key's counter item at settlement.
 import type { UsageRecord, UsageTotals } from './record';
 
 /**
@@ -16,18 +18,43 @@ export interface AggregateRow {
   totals: UsageTotals;
 }
 
+/** One aggregate item: an account's day, or one key's day within it. */
+export interface AggregateRef {
+  accountId: string;
+  day: string;
+  keyId?: string;
+}
+
+/**
+ * Where a record came from: its counter item (`source`) and the settlement's number in that item
+ * (`position`, increasing by one per settlement). Positions make aggregation idempotent: an aggregate item
+ * remembers the last position it took from each source, so a redelivered record is not added twice.
+ */
+export interface Sourced {
+  record: UsageRecord;
+  source: string;
+  position: number;
+}
+
+export interface AggregateAddition {
+  ref: AggregateRef;
+  /** Totals to add, by the model that served ("(none)" when none did). */
+  byModel: ReadonlyMap<string, UsageTotals>;
+  /** Per source: the position the item held (undefined: none yet) and the one it holds after. */
+  positions: ReadonlyMap<string, { from?: number; to: number }>;
+}
+
 export interface UsageStore {
-  /**
-   * Writes the record unless one with its request id exists. True when this writer's record is the one
-   * stored (also when an earlier attempt of the same writer stored it and the answer was lost).
-   */
-  putRecord(record: UsageRecord, expiresAt: number, writer: string): Promise<boolean>;
-  /** Adds the record to each of its aggregates; returns the dimensions whose update failed. */
-  addToAggregates(record: UsageRecord): Promise<AggregateDimension[]>;
-  /** Notes on the record which aggregates it is missing from, for reconciliation. */
-  flagMissingAggregates(record: UsageRecord, missing: AggregateDimension[]): Promise<void>;
+  /** The last position each aggregate item took from each source, keyed by `refKey`. */
+  appliedPositions(refs: readonly AggregateRef[]): Promise<Map<string, Map<string, number>>>;
+  /** Adds to one aggregate item, if its positions are still those read; false when they moved meanwhile. */
+  addToAggregate(addition: AggregateAddition): Promise<boolean>;
+  /** Stores one chunk of an account's records of one day; writing the same chunk again changes nothing. */
+  putRecords(accountId: string, day: string, chunkId: string, records: readonly UsageRecord[], expiresAt: number): Promise<void>;
   /** Aggregate rows of one dimension for an account, days `fromDay`..`toDay` inclusive ("YYYY-MM-DD"). */
   aggregates(accountId: string, dimension: AggregateDimension, fromDay: string, toDay: string): Promise<AggregateRow[]>;
-  /** Records of an account that started within [fromIso, toIso), oldest first. */
+  /** Records of an account that started within [fromIso, toIso), oldest first, each once. */
   records(accountId: string, fromIso: string, toIso: string): Promise<UsageRecord[]>;
 }
+
+export const refKey = (ref: AggregateRef) => `${ref.accountId}|${ref.day}|${ref.keyId ?? ''}`;

@@ -97,3 +97,22 @@ export function totalsOf(record: UsageRecord): UsageTotals {
     costNanoUsd: record.costNanoUsd,
   };
 }
+
+/**
+ * Bytes a record may take on its way to the aggregator: it rides in the key's counter item, which must stay
+ * under 1 KB (one write unit per write) with its counters beside it.
+ */
+export const MAX_RECORD_BYTES = 720;
+
+/** The record as JSON, within MAX_RECORD_BYTES: the free-text fields are cut first if it is not. */
+export function encodeRecord(record: UsageRecord): string {
+  let text = JSON.stringify(record);
+  if (text.length <= MAX_RECORD_BYTES) return text;
+  const cut = { ...record, routingReason: record.routingReason?.slice(0, 60), errorCode: record.errorCode?.slice(0, 40), requestedModel: record.requestedModel.slice(0, 80) };
+  text = JSON.stringify(cut);
+  return text;
+}
+
+export function decodeRecord(text: string): UsageRecord {
+  return JSON.parse(text) as UsageRecord;
+}
