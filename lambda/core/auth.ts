@@ -1,7 +1,8 @@
 // API-key authentication for /v1. A verified lookup (key and account) is cached in memory for at most
 // `cacheMs` (≤ 10 s): that is the bound on how long a revoked or rotated key keeps working on an instance
-// that has just seen it. A hot key therefore costs no DynamoDB read on most requests. Unknown keys are
-// cached too (briefly, same bound), so guessing costs the attacker, not the table.
+// that has just seen it. A hot key therefore costs no DynamoDB read on most requests. Keys that do not
+// authenticate are cached too (same bound), so repeating a guess costs the attacker, not the table; they
+// live in a cache of their own, so a flood of unique bad keys evicts only other bad keys, never a good one.
 // Admin changes (revoke, rotate, expiry, allowlist, account deletion) therefore take effect on every
 // instance within `cacheMs`; expiry itself is checked against the clock on every request.
 import { AuthenticationError, PermissionDeniedError, ServiceUnavailableError } from '../wire/errors';
@@ -23,21 +24,41 @@ interface CacheEntry {
   expires: number;
 }
 
-const MAX_ENTRIES = 10_000;
+const MAX_KNOWN = 10_000;
+const MAX_REFUSED = 5_000;
 /** Well-formed but never issued: account ids have 16 base62 characters after the prefix. */
 const NO_ACCOUNT = 'acct_0000000000000000';
 const UNAUTHORIZED = 'Incorrect API key provided. You can find your API key in your OriginalPoint account.';
 
+/** A map that forgets its oldest entry past `max` (insertion order: entries are replaced, not touched). */
+class Bounded<V> extends Map<string, V> {
+  constructor(private readonly max: number) {
+    super();
+  }
+
+  override set(key: string, value: V): this {
+    this.delete(key);
+    if (this.size >= this.max) this.delete(this.keys().next().value as string);
+    return super.set(key, value);
+  }
+}
+
 export class KeyAuthenticator {
-  private readonly cache = new Map<string, CacheEntry>();
+  /** Keys that authenticated (and their accounts). */
+  private readonly known: Bounded<CacheEntry>;
+  /** Everything else: unknown, revoked, or an account that is gone. */
+  private readonly refused: Bounded<CacheEntry>;
   private readonly lastUsed: LastUsedRecorder;
 
   constructor(
     private readonly store: KeyStore,
     private readonly clock: Clock,
     private readonly cacheMs: number,
+    sizes: { known?: number; refused?: number } = {},
   ) {
     this.lastUsed = new LastUsedRecorder(store, clock);
+    this.known = new Bounded(sizes.known ?? MAX_KNOWN);
+    this.refused = new Bounded(sizes.refused ?? MAX_REFUSED);
   }
 
   /**
@@ -76,13 +97,15 @@ export class KeyAuthenticator {
 
   /** Drops cached entries, e.g. after the local admin API changed a key in this same process. */
   forget(hash?: string): void {
-    if (hash) this.cache.delete(hash);
-    else this.cache.clear();
+    for (const cache of [this.known, this.refused]) {
+      if (hash) cache.delete(hash);
+      else cache.clear();
+    }
   }
 
   private async lookup(hash: string): Promise<CacheEntry> {
     const now = this.clock.now();
-    const hit = this.cache.get(hash);
+    const hit = this.known.get(hash) ?? this.refused.get(hash);
     if (hit && hit.expires > now) return hit;
     let key: KeyRecord | undefined;
     let account: AccountRecord | undefined;
@@ -96,16 +119,16 @@ export class KeyAuthenticator {
       throw new ServiceUnavailableError('API keys cannot be verified right now. Please retry shortly.', {
         code: 'auth_unavailable',
         cause: err,
+        // Spread, so that clients refused together do not come back together.
+        headers: { 'retry-after': String(1 + Math.floor(Math.random() * 5)) },
       });
     }
     const value = key && account ? { key, account } : undefined;
-    if (this.cache.size >= MAX_ENTRIES) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
     const allowlist = key?.ipAllowlist?.length ? new IpAllowlist(key.ipAllowlist) : undefined;
     const entry: CacheEntry = { value, expires: now + this.cacheMs, ...(allowlist ? { allowlist } : {}) };
-    this.cache.set(hash, entry);
+    const good = value?.key.status === 'active';
+    (good ? this.known : this.refused).set(hash, entry);
+    (good ? this.refused : this.known).delete(hash);
     return entry;
   }
 }

@@ -81,10 +81,7 @@ function findDelimiter(buf: Buffer): number {
   return -1;
 }
 
-/**
- * The stream a streaming handler writes to, as Lambda hands it over: bytes go to `sink`, and destroying it
- * (the client went away) is visible to the handler as a 'close' before finish.
- */
+/** The stream a streaming handler writes to, as Lambda hands it over: bytes go to `sink`. */
 export function responseStreamTo(sink: { write(b: Buffer, cb: () => void): void; end(): void }): Writable & ContentTyped {
   const stream = new Writable({
     write(chunk: Buffer, _enc, cb) {

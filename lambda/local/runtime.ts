@@ -171,17 +171,16 @@ export async function invokeStreaming(
       res.writeHead(prelude.statusCode, prelude.headers);
       res.flushHeaders();
     },
-    (bytes) => res.write(bytes),
+    (bytes) => void (res.destroyed || res.write(bytes)),
   );
+  // A client that leaves is not signalled to the handler, as in Lambda (the response stream's 'close' does
+  // not fire there: aws-lambda-nodejs-runtime-interface-client#145): it runs on, its writes are dropped.
   const stream = responseStreamTo({
     write: (bytes, cb) => {
-      decoder.write(bytes);
+      if (!res.destroyed) decoder.write(bytes);
       cb();
     },
-    end: () => res.end(),
-  });
-  res.on('close', () => {
-    if (!res.writableFinished) stream.destroy();
+    end: () => void (res.destroyed || res.end()),
   });
   await handler(event, stream as unknown as awslambda.HttpResponseStream, lambdaContext(functionName));
   if (!res.headersSent && !res.destroyed) {

@@ -147,3 +147,60 @@ describe('pooled connections', () => {
     server.close();
   });
 });
+
+describe('throttling and transient failures', () => {
+  /** A server answering each request with the next scripted error type (then success), counting requests. */
+  async function scripted(script: string[]): Promise<{ server: Server; http: DynamoHttp; seen: () => number }> {
+    let seen = 0;
+    const server = createServer((req, res) => {
+      const error = script[seen++];
+      req.resume();
+      req.on('end', () => {
+        if (!error) return res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{"ConsumedCapacity":{"CapacityUnits":1}}');
+        res.writeHead(error === 'ServiceUnavailable' ? 503 : error === 'InternalServerError' ? 500 : 400, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${error}`, message: 'scripted' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const http = new DynamoHttp({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: async () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
+      connectionTimeoutMs: 1_000,
+      requestTimeoutMs: 2_000,
+      retryBudgetMs: 1_000,
+      random: () => 0.5,
+    });
+    return { server, http, seen: () => seen };
+  }
+
+  it.each(['ProvisionedThroughputExceededException', 'ThrottlingException', 'ServiceUnavailable'])('sends a write again after %s, with backoff, until it lands', async (error) => {
+    const { server, http, seen } = await scripted([error, error]);
+    await expect(http.send('UpdateItem', { TableName: 't', Key: {} })).resolves.toMatchObject({ ConsumedCapacity: { CapacityUnits: 1 } });
+    expect(seen()).toBe(3);
+    http.destroy();
+    server.close();
+  });
+
+  it('gives up once the retry budget is spent, naming the throttle', async () => {
+    const { server, http } = await scripted(Array.from({ length: 100 }, () => 'ThrottlingException'));
+    const began = Date.now();
+    await expect(http.send('UpdateItem', { TableName: 't', Key: {} })).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(Date.now() - began).toBeLessThan(1_500);
+    http.destroy();
+    server.close();
+  });
+
+  it('never sends a write again after an InternalServerError (it may have landed), but does a read', async () => {
+    const write = await scripted(['InternalServerError']);
+    await expect(write.http.send('UpdateItem', { TableName: 't', Key: {} })).rejects.toMatchObject({ name: 'InternalServerError' });
+    expect(write.seen()).toBe(1);
+    const read = await scripted(['InternalServerError']);
+    await expect(read.http.send('GetItem', { TableName: 't', Key: {} })).resolves.toBeDefined();
+    expect(read.seen()).toBe(2);
+    for (const s of [write, read]) {
+      s.http.destroy();
+      s.server.close();
+    }
+  });
+});

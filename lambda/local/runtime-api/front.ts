@@ -60,15 +60,13 @@ function writeBuffered(res: ServerResponse, payload: Buffer): void {
 }
 
 async function serveFunctionUrl(pool: LambdaPool, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
-  const gone = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) gone.abort();
-  });
+  // A client that leaves is not signalled to the function, as in Lambda (the response stream's 'close'
+  // does not fire there: aws-lambda-nodejs-runtime-interface-client#145): the function runs on, and what
+  // it writes after is dropped.
   let decoder: PreludeDecoder | undefined;
   let rawType = 'application/octet-stream';
   const outcome = await pool.invoke({
     event: functionUrlEvent(req, body),
-    signal: gone.signal,
     onStreamStart(contentType) {
       if (contentType === STREAMING_CONTENT_TYPE) {
         decoder = new PreludeDecoder(
@@ -76,7 +74,7 @@ async function serveFunctionUrl(pool: LambdaPool, req: IncomingMessage, res: Ser
             res.writeHead(prelude.statusCode, headerValues(prelude.headers, prelude.cookies));
             res.flushHeaders();
           },
-          (bytes) => res.write(bytes),
+          (bytes) => void (res.destroyed || res.write(bytes)),
         );
       } else {
         rawType = contentType;
