@@ -10,6 +10,11 @@ export interface Config {
   region: string;
   /** Secrets Manager secret holding provider credentials as a JSON object of the OP_* variables below. */
   providerSecretArn?: string;
+  /**
+   * With the CloudFront front: the secret CloudFront sends in ORIGIN_HEADER (wire/edge.ts), by its Secrets
+   * Manager ARN (AWS) or as the value itself (OP_ORIGIN_SECRET, for local runs and tests).
+   */
+  origin?: { secretArn?: string; secret?: string };
   /** Requests with a larger body get 413. Function URLs accept at most 6 MB, so the default stays under it. */
   maxBodyBytes: number;
   /** A verified key stays cached in memory this long: the bound on how late a revocation takes effect. */
@@ -115,6 +120,9 @@ export function loadConfig(env: Env = process.env): Config {
     dynamoEndpoint: env.OP_DYNAMODB_ENDPOINT || undefined,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     providerSecretArn: env.OP_PROVIDER_SECRET_ARN || undefined,
+    ...(env.OP_ORIGIN_SECRET_ARN || env.OP_ORIGIN_SECRET
+      ? { origin: { ...(env.OP_ORIGIN_SECRET_ARN ? { secretArn: env.OP_ORIGIN_SECRET_ARN } : {}), ...(env.OP_ORIGIN_SECRET ? { secret: env.OP_ORIGIN_SECRET } : {}) } }
+      : {}),
     maxBodyBytes: int(env, 'OP_MAX_BODY_BYTES', 4 * 1024 * 1024),
     keyCacheMs: Math.min(int(env, 'OP_KEY_CACHE_MS', 10_000), 10_000),
     upstream: {

@@ -23,6 +23,8 @@ export interface GatewayFunctionProps {
   description: string;
   timeout: Duration;
   environment: Record<string, string>;
+  /** Concurrency set aside for this function alone: a flood elsewhere cannot take it, nor can it take more. */
+  reservedConcurrency?: number;
 }
 
 /**
@@ -64,6 +66,11 @@ export class GatewayFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.DISABLED,
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      // JSON logs, and the platform's own lines (START, END, REPORT) only from WARN up: about 300 bytes
+      // per invocation that CloudWatch would bill for and nobody reads; the request line says it all.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
       environment: {
         ...props.environment,
         // Stack traces in the logs point at the TypeScript sources rather than the minified bundle.

@@ -7,7 +7,15 @@ import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { AdminApi } from './admin-api';
 import { GatewayFunction } from './gateway-function';
-import { GatewayTables } from './tables';
+import { UsageAggregator } from './aggregator';
+import { Edge } from './edge';
+import { Operations } from './operations';
+import { GatewayTables, type DurableTableId } from './tables';
+import { CORS } from '../lambda/wire/cors';
+
+/** A reserved-concurrency setting: the given number, the default when absent, none for null. */
+const reserved = (value: number | null | undefined, fallback: number): { reservedConcurrency?: number } =>
+  value === null ? {} : { reservedConcurrency: value ?? fallback };
 
 const handlerEntry = (name: string): string =>
   fileURLToPath(new URL(`../lambda/handlers/${name}.ts`, import.meta.url));
@@ -27,22 +35,57 @@ export const PROVIDER_SECRET_KEYS = [
 /** What the admin function may do to the keys table (see lambda/store/key-store.ts, audit-log.ts). */
 export const ADMIN_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] as const;
 export const ADMIN_USAGE_ACTIONS = ['dynamodb:Query'] as const;
+/**
+ * What the chat function may do to each table, and nothing more: keys read (and last-used updated),
+ * counters and provider health updated and read, stored responses put, queried and batch-deleted. It
+ * cannot create, delete or list keys, and it does not touch usage (the aggregator writes that).
+ */
+export const CHAT_TABLE_ACTIONS = {
+  keys: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  counters: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
+  responses: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+} as const;
+
+export interface GatewayStackProps extends StackProps {
+  /**
+   * Concurrency reserved for /v1 (default 100): a flood cannot take more of the account's concurrency, and
+   * the admin API and other functions keep theirs. `null` leaves it unreserved.
+   */
+  chatReservedConcurrency?: number | null;
+  /** Concurrency reserved for the admin API (default 5), so a /v1 flood cannot starve it. */
+  adminReservedConcurrency?: number | null;
+  /** Retained tables to adopt by name instead of creating (a redeploy after `cdk destroy`, or an upgrade). */
+  existingTables?: Partial<Record<DurableTableId, string>>;
+  /** Physical table names are `<prefix>-<id>` (default: the stack name). */
+  tableNamePrefix?: string;
+  /** Put /v1 behind CloudFront and AWS WAF; the function URL then refuses requests that bypass it. */
+  edge?: { webAclArn?: string; requestsPerIpPer5Min?: number };
+  /** Where alarm notifications are e-mailed (a subscription to confirm). */
+  alarmEmail?: string;
+  /** The p99 latency alarm's threshold (default 120,000 ms: long streams are normal). */
+  latencyAlarmP99Ms?: number;
+}
 
 /**
- * The OriginalPoint gateway: the OpenAI-compatible /v1 endpoint (a streaming Lambda function URL), the
- * IAM-authorized admin API, the DynamoDB tables both share, and the secret holding provider credentials.
+ * The OriginalPoint gateway: the OpenAI-compatible /v1 endpoint (a streaming Lambda function URL, or
+ * CloudFront and WAF in front of it), the IAM-authorized admin API, the DynamoDB tables they share, the
+ * usage aggregator on the counters stream, alarms and a dashboard, and the secret holding provider
+ * credentials.
  */
 export class GatewayStack extends Stack {
   readonly tables: GatewayTables;
   readonly providerSecret: secretsmanager.Secret;
   readonly chat: GatewayFunction;
   readonly admin: GatewayFunction;
+  readonly aggregator: UsageAggregator;
   readonly adminApi: AdminApi;
+  readonly edge?: Edge;
+  readonly operations: Operations;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: GatewayStackProps = {}) {
     super(scope, id, props);
 
-    const tables = new GatewayTables(this, 'Tables');
+    const tables = new GatewayTables(this, 'Tables', { namePrefix: props.tableNamePrefix ?? this.stackName, existing: props.existingTables });
     this.tables = tables;
 
     // Starts as `{}` (no third-party provider: Bedrock works through the role alone); the operator fills
@@ -66,9 +109,12 @@ export class GatewayStack extends Stack {
       // upstream deadlines end requests well before this ceiling.
       timeout: Duration.minutes(15),
       environment: { ...tables.environment(), OP_PROVIDER_SECRET_ARN: providerSecret.secretArn },
+      ...reserved(props.chatReservedConcurrency, 100),
     });
     this.chat = chat;
-    tables.grantReadWriteData(chat.role);
+    for (const [tableId, actions] of Object.entries(CHAT_TABLE_ACTIONS) as Array<[keyof typeof CHAT_TABLE_ACTIONS, readonly string[]]>) {
+      tables.grantItemActions(chat.role, tableId, actions, { indexes: false });
+    }
     chat.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadProviderSecret',
@@ -90,12 +136,21 @@ export class GatewayStack extends Stack {
       // Callers present `op_` keys, which the gateway verifies against the keys table itself.
       authType: lambda.FunctionUrlAuthType.NONE,
       invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
+      // One source with the local runtime's emulation (lambda/wire/cors.ts).
       cors: {
-        allowedOrigins: ['*'],
-        allowedMethods: [lambda.HttpMethod.POST, lambda.HttpMethod.GET],
-        allowedHeaders: ['authorization', 'content-type'],
+        allowedOrigins: [...CORS.allowOrigins],
+        allowedMethods: CORS.allowMethods.map((m) => lambda.HttpMethod[m]),
+        allowedHeaders: [...CORS.allowHeaders],
+        exposedHeaders: [...CORS.exposeHeaders],
+        maxAge: Duration.seconds(CORS.maxAgeSeconds),
       },
     });
+    if (props.edge) {
+      const edge = new Edge(this, 'Edge', { functionUrl: chatUrl, requestsPerIpPer5Min: props.edge.requestsPerIpPer5Min ?? 3_000, ...(props.edge.webAclArn ? { webAclArn: props.edge.webAclArn } : {}) });
+      this.edge = edge;
+      chat.function.addEnvironment('OP_ORIGIN_SECRET_ARN', edge.originSecret.secretArn);
+      edge.originSecret.grantRead(chat.role);
+    }
 
     const admin = new GatewayFunction(this, 'Admin', {
       entry: handlerEntry('admin'),
@@ -103,6 +158,7 @@ export class GatewayStack extends Stack {
       // Admin calls are a few small reads and writes; API Gateway gives up after 29 s anyway.
       timeout: Duration.seconds(30),
       environment: tables.environment(),
+      ...reserved(props.adminReservedConcurrency, 5),
     });
     this.admin = admin;
     // Accounts, keys and the audit log all live in the keys table: item reads and writes there, and queries
@@ -113,7 +169,22 @@ export class GatewayStack extends Stack {
     const adminApi = new AdminApi(this, 'AdminApi', { handler: admin.function });
     this.adminApi = adminApi;
 
-    for (const fn of [chat, admin]) {
+    const aggregator = new UsageAggregator(this, 'UsageAggregator', { entry: handlerEntry('aggregator'), tables });
+    this.aggregator = aggregator;
+
+    this.operations = new Operations(this, 'Operations', {
+      chat,
+      admin,
+      aggregator: aggregator.fn,
+      tables: tables.byId,
+      latencyP99Ms: props.latencyAlarmP99Ms ?? 120_000,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+    NagSuppressions.addResourceSuppressions(this.operations.topic, [
+      { id: 'AwsSolutions-SNS2', reason: 'Alarm notifications carry alarm names and thresholds, nothing secret; the AWS managed SNS key cannot grant CloudWatch the use it needs, and a customer key would cost more than the data is worth.' },
+    ]);
+
+    for (const fn of [chat, admin, aggregator.fn]) {
       NagSuppressions.addResourceSuppressions(
         fn.role,
         [
@@ -157,6 +228,7 @@ export class GatewayStack extends Stack {
       description: `Provider credentials. Fill with: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string '{"OP_OPENAI_API_KEY":"sk-...","OP_ANTHROPIC_API_KEY":"..."}'`,
       value: providerSecret.secretArn,
     });
+    new CfnOutput(this, 'AlarmTopicArn', { description: 'Alarm notifications (subscribe more endpoints here)', value: this.operations.topic.topicArn });
     new CfnOutput(this, 'KeysTableName', { value: tables.byId.keys.tableName });
     new CfnOutput(this, 'CountersTableName', { value: tables.byId.counters.tableName });
     new CfnOutput(this, 'UsageTableName', { value: tables.byId.usage.tableName });

@@ -7,33 +7,45 @@ import { PARTITION_KEY, SORT_KEY, TABLES, type TableDefinition } from '../lambda
 
 export type TableId = TableDefinition['id'];
 
+export type DurableTableId = Extract<TableId, 'keys' | 'usage'>;
+
+export interface GatewayTablesProps {
+  /** Physical names are `<prefix>-<id>`: stable, so data outlives a stack and a new stack can find it. */
+  namePrefix: string;
+  /**
+   * Retained tables to adopt instead of creating: after `cdk destroy` (which keeps them) or from an
+   * earlier deployment, the new stack serves the same accounts, keys and usage. By table name.
+   */
+  existing?: Partial<Record<DurableTableId, string>>;
+}
+
 /**
  * The gateway's DynamoDB tables, built from lambda/store/tables.ts so the deployed schema and the local
- * (dynalite) bootstrap cannot drift apart. Names are left to CloudFormation and reach the functions
- * through their environment.
+ * (dynalite) bootstrap cannot drift apart. Names reach the functions through their environment.
  */
 export class GatewayTables extends Construct {
-  readonly byId: Readonly<Record<TableId, dynamodb.Table>>;
+  readonly byId: Readonly<Record<TableId, dynamodb.ITable>>;
+  /** The counters table, whose stream feeds the usage aggregator; always created by the stack. */
+  readonly counters: dynamodb.Table;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: GatewayTablesProps) {
     super(scope, id);
-    const byId: Partial<Record<TableId, dynamodb.Table>> = {};
-    for (const definition of TABLES) byId[definition.id] = this.build(definition);
-    this.byId = byId as Record<TableId, dynamodb.Table>;
-  }
-
-  /** Item read/write on every table and its indexes; no table management, no streams, no backups. */
-  grantReadWriteData(grantee: iam.IGrantable): void {
-    for (const table of Object.values(this.byId)) table.grantReadWriteData(grantee);
+    const byId: Partial<Record<TableId, dynamodb.ITable>> = {};
+    for (const definition of TABLES) {
+      const adopted = definition.id === 'keys' || definition.id === 'usage' ? props.existing?.[definition.id] : undefined;
+      byId[definition.id] = adopted ? dynamodb.Table.fromTableName(this, definition.id, adopted) : this.build(definition, `${props.namePrefix}-${definition.id}`);
+    }
+    this.byId = byId as Record<TableId, dynamodb.ITable>;
+    this.counters = byId.counters as dynamodb.Table;
   }
 
   /**
    * Exactly `actions` on one table and the indexes lambda/store/tables.ts declares for it, by name (no
    * `index/*` wildcard): for functions that need a narrow slice rather than grantReadWriteData.
    */
-  grantItemActions(grantee: iam.IGrantable, tableId: TableId, actions: readonly string[]): void {
+  grantItemActions(grantee: iam.IGrantable, tableId: TableId, actions: readonly string[], options: { indexes?: boolean } = {}): void {
     const table = this.byId[tableId];
-    const indexes = TABLES.find((t) => t.id === tableId)?.indexes ?? [];
+    const indexes = options.indexes === false ? [] : (TABLES.find((t) => t.id === tableId)?.indexes ?? []);
     iam.Grant.addToPrincipal({
       grantee,
       actions: [...actions],
@@ -51,8 +63,9 @@ export class GatewayTables extends Construct {
     };
   }
 
-  private build(definition: TableDefinition): dynamodb.Table {
+  private build(definition: TableDefinition, tableName: string): dynamodb.Table {
     const table = new dynamodb.Table(this, definition.id, {
+      tableName,
       partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },
       sortKey: { name: SORT_KEY, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -63,6 +76,7 @@ export class GatewayTables extends Construct {
       // deleted by accident. The rest is rebuilt by traffic within minutes.
       removalPolicy: definition.durable ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       deletionProtection: definition.durable,
+      ...(definition.stream ? { stream: dynamodb.StreamViewType.NEW_IMAGE } : {}),
     });
     if (!definition.durable) {
       NagSuppressions.addResourceSuppressions(table, [

@@ -20,4 +20,6 @@ export interface GatewayDeps {
   health?: HealthMonitor;
   /** Where request reports and breaker changes go (logs and metrics at the edge). */
   telemetry?: Telemetry;
+  /** Set when only requests through the CloudFront front are served: the value its origin header must carry. */
+  originSecret?: string;
 }

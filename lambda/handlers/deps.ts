@@ -10,26 +10,39 @@ import { createDocumentClient, createStore } from '../store/dynamo';
 import { DynamoHealthStore } from '../store/health-store';
 import { createTelemetry } from '../observability/telemetry';
 
-/** Provider credentials from the one Secrets Manager secret, read once per cold start and never logged. */
-async function providerSecret(config: Config): Promise<Env> {
-  if (!config.providerSecretArn) return {};
+/** A Secrets Manager secret's string, read once per cold start and never logged. */
+async function secretString(config: Config, secretId: string): Promise<string> {
   // Loaded only when a secret is configured: the client module costs about 15 ms of cold start.
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const client = new SecretsManagerClient({ region: config.region });
   try {
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: config.providerSecretArn }));
-    const parsed: unknown = JSON.parse(SecretString || '{}');
-    if (typeof parsed !== 'object' || parsed === null) return {};
-    const out: Env = {};
-    for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string' && v !== '') out[k] = v;
-    return out;
+    return (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString ?? '';
   } finally {
     client.destroy();
   }
 }
 
+/** Provider credentials from the one provider secret: a JSON object of OP_* variables. */
+async function providerSecret(config: Config): Promise<Env> {
+  if (!config.providerSecretArn) return {};
+  const parsed: unknown = JSON.parse((await secretString(config, config.providerSecretArn)) || '{}');
+  if (typeof parsed !== 'object' || parsed === null) return {};
+  const out: Env = {};
+  for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string' && v !== '') out[k] = v;
+  return out;
+}
+
+/** The origin header's expected value, when the CloudFront front is deployed. */
+async function originSecret(config: Config): Promise<string | undefined> {
+  if (config.origin?.secret) return config.origin.secret;
+  if (!config.origin?.secretArn) return undefined;
+  const value = await secretString(config, config.origin.secretArn);
+  if (!value) throw new Error('the origin secret is empty');
+  return value;
+}
+
 export async function createDeps(config: Config = loadConfig(), clock: Clock = systemClock): Promise<GatewayDeps> {
-  const secret = await providerSecret(config);
+  const [secret, origin] = await Promise.all([providerSecret(config), originSecret(config)]);
   const store = createStore(config);
   const providers = createProviders(providerInstances({ ...config.env, ...secret }, config.simulatorUrl));
   const telemetry = createTelemetry(config.telemetry);
@@ -52,6 +65,7 @@ export async function createDeps(config: Config = loadConfig(), clock: Clock = s
     clock,
     health,
     telemetry,
+    ...(origin ? { originSecret: origin } : {}),
   };
 }
 

@@ -1,9 +1,11 @@
 // The /v1 routes: which dialect serves a method and path, and the edge rules every route shares (body
 // size, path encoding). Errors are rendered in the shape of the dialect whose path it is.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GatewayDeps } from '../core/deps';
 import type { CoreResult, RequestContext } from '../core/result';
 import { DEFAULT_DIALECT, routeFor } from '../dialects/registry';
-import { BadRequestError, InternalServerError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, toGatewayError, type GatewayError } from '../wire/errors';
+import { ORIGIN_HEADER } from '../wire/edge';
+import { BadRequestError, InternalServerError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, PermissionDeniedError, toGatewayError, type GatewayError } from '../wire/errors';
 import { quote } from '../wire/json';
 import type { HttpRequest } from './http';
 
@@ -23,11 +25,22 @@ export function decodeSegment(segment: string): string | undefined {
   }
 }
 
+/** Constant-time: how long a wrong value takes to refuse says nothing about the right one. */
+function sameSecret(given: string | undefined, expected: string): boolean {
+  const a = createHash('sha256').update(given ?? '').digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b) && given !== undefined;
+}
+
 export async function serveV1(req: HttpRequest, ctx: RequestContext, deps: GatewayDeps): Promise<CoreResult> {
   const path = req.path.replace(/\/+$/, '');
   const match = routeFor(req.method, path);
   const dialect = match?.dialect ?? DEFAULT_DIALECT;
   try {
+    // Behind the CloudFront front, a request that did not come through it is refused before any store read.
+    if (deps.originSecret !== undefined && !sameSecret(req.headers[ORIGIN_HEADER], deps.originSecret)) {
+      throw new PermissionDeniedError('This gateway accepts requests only through its CloudFront distribution.', { code: 'origin_not_allowed' });
+    }
     if (!match) throw new NotFoundError(`Unknown request URL: ${req.method} ${quote(req.path)}.`, { code: 'unknown_url' });
     if (!match.endpoint) {
       const allowed = match.allowed.join(', ');

@@ -10,6 +10,7 @@ import type {
   LambdaFunctionURLEvent,
   StreamifyHandler,
 } from 'aws-lambda';
+import { CORS } from '../wire/cors';
 import { PreludeDecoder, responseStreamTo } from './lambda-stream';
 import { listenLocal, type LocalServer } from './listen';
 
@@ -216,6 +217,28 @@ export function sendJson(res: ServerResponse, status: number, message: string, t
   res.end(JSON.stringify({ error: { message, type, param: null, code } }));
 }
 
+/**
+ * The function URL's CORS handling, which happens before the function is invoked: a preflight is answered
+ * with the configured settings (lambda/wire/cors.ts, as the stack configures them), and any request from
+ * a browser gets the allowed origin and the exposed headers. True when the request was answered.
+ */
+function functionUrlCors(req: IncomingMessage, res: ServerResponse): boolean {
+  if (!req.headers.origin) return false;
+  if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+    res.writeHead(200, {
+      'access-control-allow-origin': CORS.allowOrigins.join(','),
+      'access-control-allow-methods': CORS.allowMethods.join(','),
+      'access-control-allow-headers': CORS.allowHeaders.join(','),
+      'access-control-max-age': String(CORS.maxAgeSeconds),
+    });
+    res.end();
+    return true;
+  }
+  res.setHeader('access-control-allow-origin', CORS.allowOrigins.join(','));
+  res.setHeader('access-control-expose-headers', CORS.exposeHeaders.join(','));
+  return false;
+}
+
 /** What a local front does with one request once its body is read. */
 export type FrontRoute = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void>;
 
@@ -243,6 +266,7 @@ export function frontListener(routes: { chat: FrontRoute; admin?: FrontRoute; ad
         }
         return routes.admin(req, res, body);
       }
+      if (functionUrlCors(req, res)) return;
       await routes.chat(req, res, body);
     })().catch((err: unknown) => {
       console.error(logPrefix, err);

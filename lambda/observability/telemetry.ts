@@ -1,12 +1,21 @@
-// The edge side of core/telemetry.ts: one structured log line per request (Powertools Logger, JSON on
-// stdout, which Lambda sends to CloudWatch Logs) and CloudWatch metrics in Embedded Metric Format
-// (Powertools Metrics). Per route (dimensions provider, model): Attempts, AttemptLatency, Errors,
-// Fallbacks, Skipped (breaker open), TimeToFirstToken, BreakerState (0 closed, 1 half-open, 2 open).
-// Per request (dimension mode): Requests, RequestLatency.
+// The edge side of core/telemetry.ts: one structured JSON line per request on stdout (which Lambda sends to
+// CloudWatch Logs) that is also a CloudWatch metrics document in Embedded Metric Format, so a request costs
+// one log line, not a log line and a metrics line per route.
+//
+// Metrics, namespace OriginalPoint:
+// - per request, by [service] and by [service, mode]: Requests, RequestLatency (to the last byte),
+//   Responses5xx (5xx answers; a client that left is not one);
+// - per upstream attempt, by [service, provider, model]: Attempts, AttemptLatency, TimeToFirstToken,
+//   Errors, Fallbacks, Skipped (breaker open). The route that served rides in the request line; each other
+//   attempt gets a short metrics-only line of its own;
+// - per breaker change, by [service, provider, model]: BreakerState (0 closed, 1 half-open, 2 open), and
+//   by [service]: BreakerOpened (1 when a breaker opens: what the alarm watches).
 // Never logged: keys, prompts, answers. Error messages are the gateway's own, which name no secret.
+// Written by hand rather than through Powertools Metrics, which cannot put metrics into a log line; the
+// format is small and documented (CloudWatch's EMF specification). Other log lines use Powertools Logger.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Config } from '../config';
+import type { Attempt } from '../core/fallback';
 import type { Phase } from '../core/health/breaker';
 import type { BreakerChange, RequestReport, Telemetry } from '../core/telemetry';
 
@@ -14,6 +23,8 @@ export const SERVICE = 'originalpoint';
 export const NAMESPACE = 'OriginalPoint';
 
 const PHASE_VALUE: Record<Phase, number> = { closed: 0, 'half-open': 1, open: 2 };
+/** The request line names this many candidates (best first) and counts the rest. */
+const CANDIDATES_SHOWN = 3;
 
 export interface TelemetryOptions {
   logLevel: Config['telemetry']['logLevel'];
@@ -22,51 +33,95 @@ export interface TelemetryOptions {
   namespace?: string;
 }
 
-function routeMetrics(metrics: Metrics, report: RequestReport): void {
-  const lastCall = report.attempts.findLastIndex((a) => a.outcome !== 'open');
-  report.attempts.forEach((a, i) => {
-    metrics.addDimensions({ provider: a.provider, model: a.model });
-    if (a.outcome === 'open') {
-      metrics.addMetric('Skipped', MetricUnit.Count, 1);
-    } else {
-      metrics.addMetric('Attempts', MetricUnit.Count, 1);
-      metrics.addMetric('AttemptLatency', MetricUnit.Milliseconds, a.ms);
-      if (a.ttftMs !== undefined) metrics.addMetric('TimeToFirstToken', MetricUnit.Milliseconds, a.ttftMs);
-      if (a.outcome !== 'ok') {
-        metrics.addMetric('Errors', MetricUnit.Count, 1);
-        // The request moved on to another route after this one failed.
-        if (i < lastCall) metrics.addMetric('Fallbacks', MetricUnit.Count, 1);
-      }
-    }
-    metrics.publishStoredMetrics();
-  });
+type Unit = 'Count' | 'Milliseconds' | 'None';
+interface Directive {
+  Namespace: string;
+  Dimensions: string[][];
+  /** Unit is left out for counts (CloudWatch then records None): the bytes are billed on every request. */
+  Metrics: Array<{ Name: string; Unit?: Unit }>;
+}
+
+const LEVEL_RANK = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, SILENT: 4 } as const;
+
+/** Route metrics of one attempt, by name. */
+function attemptMetrics(a: Attempt, fellBack: boolean): Array<[string, Unit, number]> {
+  if (a.outcome === 'open') return [['Skipped', 'Count', 1]];
+  const out: Array<[string, Unit, number]> = [
+    ['Attempts', 'Count', 1],
+    ['AttemptLatency', 'Milliseconds', a.ms],
+  ];
+  if (a.ttftMs !== undefined) out.push(['TimeToFirstToken', 'Milliseconds', a.ttftMs]);
+  if (a.outcome !== 'ok') {
+    out.push(['Errors', 'Count', 1]);
+    // The request moved on to another route after this one failed.
+    if (fellBack) out.push(['Fallbacks', 'Count', 1]);
+  }
+  return out;
 }
 
 export function createTelemetry(options: TelemetryOptions): Telemetry {
-  const serviceName = options.serviceName ?? SERVICE;
-  const logger = new Logger({ serviceName, logLevel: options.logLevel });
-  const metrics = options.metrics ? new Metrics({ namespace: options.namespace ?? NAMESPACE, serviceName }) : undefined;
+  const service = options.serviceName ?? SERVICE;
+  const namespace = options.namespace ?? NAMESPACE;
+  const logger = new Logger({ serviceName: service, logLevel: options.logLevel });
+  const logs = (level: keyof typeof LEVEL_RANK) => LEVEL_RANK[level] >= LEVEL_RANK[options.logLevel];
+  const write = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+  /** `fields` with the metrics added as an EMF document (when metrics are on). */
+  const withMetrics = (fields: Record<string, unknown>, directives: Array<[string[][], Array<[string, Unit, number]>]>): Record<string, unknown> => {
+    if (!options.metrics || !directives.some(([, m]) => m.length)) return fields;
+    const values: Record<string, number> = {};
+    const cloudWatchMetrics: Directive[] = directives
+      .filter(([, metrics]) => metrics.length)
+      .map(([dimensions, metrics]) => {
+        for (const [name, , value] of metrics) values[name] = value;
+        return { Namespace: namespace, Dimensions: dimensions, Metrics: metrics.map(([Name, Unit]) => (Unit === 'Milliseconds' ? { Name, Unit } : { Name })) };
+      });
+    return { ...fields, ...values, _aws: { Timestamp: Date.now(), CloudWatchMetrics: cloudWatchMetrics } };
+  };
+
   return {
     request(report: RequestReport): void {
-      const line = { ...report, attempts: report.attempts.map((a) => ({ ...a })) };
-      // A client that left is logged as what it is, not as a failure of the gateway.
-      if (report.status >= 500 && report.outcome !== 'client_closed') logger.error('request', line);
-      else logger.info('request', line);
-      if (!metrics) return;
-      routeMetrics(metrics, report);
-      if (report.mode) {
-        metrics.addDimension('mode', report.mode);
-        metrics.addMetric('Requests', MetricUnit.Count, 1);
-        metrics.addMetric('RequestLatency', MetricUnit.Milliseconds, report.latencyMs);
-        metrics.publishStoredMetrics();
-      }
+      const lastCall = report.attempts.findLastIndex((a) => a.outcome !== 'open');
+      const served = report.attempts.findIndex((a) => a.outcome === 'ok' && a.provider === report.provider && a.model === report.model);
+      const fiveXx = report.status >= 500 && report.outcome !== 'client_closed';
+      const level = fiveXx ? 'ERROR' : 'INFO';
+      const { candidates, ...rest } = report;
+      const line: Record<string, unknown> = {
+        level,
+        message: 'request',
+        // No timestamp field: every CloudWatch log event has its own, and EMF carries one in `_aws`.
+        service,
+        ...rest,
+        ...(candidates ? { candidates: candidates.slice(0, CANDIDATES_SHOWN), candidateCount: candidates.length } : {}),
+      };
+      const requestMetrics: Array<[string, Unit, number]> = [
+        ['Requests', 'Count', 1],
+        ['RequestLatency', 'Milliseconds', report.latencyMs],
+        ['Responses5xx', 'Count', fiveXx ? 1 : 0],
+      ];
+      const directives: Array<[string[][], Array<[string, Unit, number]>]> = [[report.mode ? [['service'], ['service', 'mode']] : [['service']], requestMetrics]];
+      if (served >= 0) directives.push([[['service', 'provider', 'model']], attemptMetrics(report.attempts[served]!, false)]);
+      const full = withMetrics(line, directives);
+      if (logs(level)) write(full);
+      // Logs off, metrics on: the metrics still need their line, without the log fields.
+      else if (full !== line) write(pick(full, ['service', 'mode', 'provider', 'model', '_aws', ...directives.flatMap(([, m]) => m.map(([name]) => name))]));
+      report.attempts.forEach((a, i) => {
+        if (i === served) return;
+        const doc = withMetrics({ service, provider: a.provider, model: a.model }, [[[['service', 'provider', 'model']], attemptMetrics(a, i < lastCall)]]);
+        if ('_aws' in doc) write(doc);
+      });
     },
     breaker(change: BreakerChange): void {
       logger.warn('breaker', { ...change });
-      if (!metrics) return;
-      metrics.addDimensions({ provider: change.provider, model: change.model });
-      metrics.addMetric('BreakerState', MetricUnit.NoUnit, PHASE_VALUE[change.to]);
-      metrics.publishStoredMetrics();
+      const doc = withMetrics({ service, provider: change.provider, model: change.model }, [
+        [[['service', 'provider', 'model']], [['BreakerState', 'None', PHASE_VALUE[change.to]]]],
+        [[['service']], change.to === 'open' ? [['BreakerOpened', 'Count', 1]] : []],
+      ]);
+      if ('_aws' in doc) write(doc);
     },
   };
+}
+
+function pick(from: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter((n) => from[n] !== undefined).map((n) => [n, from[n]]));
 }

@@ -3,7 +3,6 @@
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { createChatHandler } from '../../lambda/handlers/chat';
 import { responseStreamTo } from '../../lambda/local/lambda-stream';
 import { lambdaContext } from '../../lambda/local/runtime';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -78,8 +77,9 @@ describe('request log line and route metrics', () => {
       .withResponse();
     const line = await logOf(response.headers.get('x-request-id'));
     expect(line).toMatchObject({ mode: 'cost', requested: 'auto', reason: 'cost: cheapest of 16 capable', model: 'nova-lite', fallbacks: 0, stream: false });
-    expect((line.candidates as string[]).slice(0, 3)).toEqual(['nova-lite', 'gpt-5-nano', 'gemini-2.5-flash-lite']);
-    expect(line.candidates).toHaveLength(16);
+    // The best three by name, and how many there were.
+    expect(line.candidates).toEqual(['nova-lite', 'gpt-5-nano', 'gemini-2.5-flash-lite']);
+    expect(line.candidateCount).toBe(16);
   });
 
   it('logs a failed request as an error with its status and the error', async () => {
@@ -93,6 +93,8 @@ describe('request log line and route metrics', () => {
   // handler directly with a response stream that closes unfinished, which is what a platform that does
   // signal it looks like to the handler.
   const invoke = async (body: object, closeWhen: (written: string) => boolean) => {
+    // Imported here: the handler module needs the Lambda globals the gateway installs at start.
+    const { createChatHandler } = await import('../../lambda/handlers/chat');
     const handler = createChatHandler(async () => t.gw.deps);
     let written = '';
     const stream = responseStreamTo({

@@ -1,5 +1,6 @@
-// The edge telemetry: one JSON log line per request and EMF metrics per route, as written to stdout
-// and stderr (Lambda hands both to CloudWatch). Both are captured, so nothing reaches the test output.
+// The edge telemetry: one JSON line per request that is also its EMF metrics document, plus a short metrics
+// line per other route it tried, as written to stdout and stderr (Lambda hands both to CloudWatch). Both
+// are captured, so nothing reaches the test output.
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { RequestReport } from '../../lambda/core/telemetry';
 import { createTelemetry } from '../../lambda/observability/telemetry';
@@ -50,7 +51,7 @@ const emf = () => parsed().filter((l): l is Emf => '_aws' in l);
 
 describe('createTelemetry', () => {
   it('writes one structured log line per request with routing, attempts and latency', () => {
-    createTelemetry({ logLevel: 'INFO', metrics: false }).request(report);
+    createTelemetry({ logLevel: 'INFO', metrics: false }).request({ ...report, candidates: ['gpt-5', 'gemini-2.5-pro', 'claude-opus-4.1', 'claude-sonnet-4', 'gpt-5-mini'] });
     const logs = parsed();
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatchObject({
@@ -59,7 +60,9 @@ describe('createTelemetry', () => {
       service: 'originalpoint',
       requestId: 'req-1',
       mode: 'quality',
-      candidates: ['gpt-5', 'gemini-2.5-pro'],
+      // The best few candidates and how many there were: the full list would double the line.
+      candidates: ['gpt-5', 'gemini-2.5-pro', 'claude-opus-4.1'],
+      candidateCount: 5,
       reason: 'quality: best quality of 16 capable',
       model: 'claude-sonnet-4',
       provider: 'bedrock',
@@ -69,9 +72,13 @@ describe('createTelemetry', () => {
     });
   });
 
-  it('publishes EMF metrics per route: latency, TTFT, errors and fallbacks', () => {
-    createTelemetry({ logLevel: 'SILENT', metrics: true }).request(report);
+  it('publishes EMF metrics per request and per route: latency, TTFT, errors and fallbacks, the served route in the request line', () => {
+    createTelemetry({ logLevel: 'INFO', metrics: true }).request(report);
     const blobs = emf();
+    expect(blobs).toHaveLength(2);
+    const requestLine = blobs.find((b) => b.message === 'request')!;
+    expect(requestLine).toMatchObject({ requestId: 'req-1', provider: 'bedrock', Requests: 1, RequestLatency: 57, Responses5xx: 0 });
+    expect(requestLine._aws.CloudWatchMetrics.map((d) => d.Dimensions)).toEqual([[['service'], ['service', 'mode']], [['service', 'provider', 'model']]]);
     const anthropic = blobs.find((b) => b.provider === 'anthropic');
     const bedrock = blobs.find((b) => b.provider === 'bedrock');
     expect(anthropic?._aws.CloudWatchMetrics[0]?.Namespace).toBe('OriginalPoint');
@@ -82,12 +89,31 @@ describe('createTelemetry', () => {
     expect(blobs.find((b) => b.mode === 'quality')).toMatchObject({ Requests: 1, RequestLatency: 57 });
   });
 
+  it('costs a request with one attempt one line of about a kilobyte, metrics included', () => {
+    createTelemetry({ logLevel: 'INFO', metrics: true }).request({ ...report, fallbacks: 0, attempts: report.attempts.slice(1) });
+    expect(lines).toHaveLength(1);
+    expect(Buffer.byteLength(lines[0]!)).toBeLessThan(1_100);
+  });
+
+  it('still writes the metrics with logs off, without the log fields', () => {
+    createTelemetry({ logLevel: 'SILENT', metrics: true }).request({ ...report, status: 502, outcome: 'error' });
+    const request = emf().find((b) => b.Requests === 1)!;
+    expect(request).toMatchObject({ Responses5xx: 1, mode: 'quality', service: 'originalpoint' });
+    expect(request).not.toHaveProperty('requestId');
+    expect(request).not.toHaveProperty('attempts');
+  });
+
+  it('does not count a client that left as a 5xx', () => {
+    createTelemetry({ logLevel: 'INFO', metrics: true }).request({ ...report, status: 499, outcome: 'client_closed' });
+    expect(emf().find((b) => b.message === 'request')).toMatchObject({ level: 'INFO', Responses5xx: 0 });
+  });
+
   it('reports breaker changes as a log line and a BreakerState gauge', () => {
     createTelemetry({ logLevel: 'INFO', metrics: true }).breaker({
       provider: 'anthropic', model: 'claude-sonnet-4', upstreamModel: 'claude-sonnet-4-20250514', from: 'closed', to: 'open', at: 1,
     });
     expect(parsed().find((l) => l.message === 'breaker')).toMatchObject({ level: 'WARN', provider: 'anthropic', from: 'closed', to: 'open' });
-    expect(emf()[0]).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4', BreakerState: 2 });
+    expect(emf()[0]).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4', BreakerState: 2, BreakerOpened: 1 });
   });
 
   it('is silent with logs SILENT and metrics off', () => {

@@ -1,0 +1,48 @@
+// Cross-origin access to /v1, one source for the function URL's CORS settings (lib/gateway-stack.ts) and
+// the local runtime's emulation of them. The request headers are those the official OpenAI and Anthropic
+// JavaScript SDKs send from a browser; the exposed ones are what a browser client may read back: the
+// rate-limit state, Retry-After, the request id and the gateway's routing headers.
+export const CORS = {
+  allowOrigins: ['*'],
+  allowMethods: ['GET', 'POST', 'DELETE'],
+  allowHeaders: [
+    'authorization',
+    'content-type',
+    'x-api-key',
+    'anthropic-version',
+    'anthropic-beta',
+    'anthropic-dangerous-direct-browser-access',
+    'anthropic-organization-id',
+    'anthropic-workspace-id',
+    'openai-organization',
+    'openai-project',
+    'openai-beta',
+    'idempotency-key',
+    'x-stainless-arch',
+    'x-stainless-lang',
+    'x-stainless-os',
+    'x-stainless-package-version',
+    'x-stainless-runtime',
+    'x-stainless-runtime-version',
+    'x-stainless-retry-count',
+    'x-stainless-timeout',
+    'x-stainless-helper',
+    'x-stainless-helper-method',
+  ],
+  exposeHeaders: [
+    'x-ratelimit-limit-requests',
+    'x-ratelimit-remaining-requests',
+    'x-ratelimit-reset-requests',
+    'x-ratelimit-limit-tokens',
+    'x-ratelimit-remaining-tokens',
+    'x-ratelimit-reset-tokens',
+    'retry-after',
+    'x-request-id',
+    'x-op-routing-used',
+    'x-op-routing-reason',
+    'x-op-latency-ms',
+    'x-op-attempts',
+    'x-op-limits',
+  ],
+  maxAgeSeconds: 86_400,
+} as const;
