@@ -11,8 +11,9 @@ import { admitUpdate, imageOf, refusal, renewUpdate, settleUpdate, valuesOf, typ
 import { marshall, type DynamoHttp, type RefusedCondition } from './dynamo-http';
 import { CountedStore, type RequestCounter } from './request-counter';
 
-const pk = (ref: ShardRef) => `LIMITS#${ref.keyId}`;
-const sk = (ref: ShardRef) => (ref.shard === 0 ? 'KEY' : `KEY#${ref.shard}`);
+// Each shard has a partition key of its own: DynamoDB's 1,000 write units per second hold per partition key.
+const pk = (ref: ShardRef) => (ref.shard === 0 ? `LIMITS#${ref.keyId}` : `LIMITS#${ref.keyId}#${ref.shard}`);
+const sk = (_ref: ShardRef) => 'KEY';
 const cacheKey = (ref: ShardRef) => `${ref.keyId}#${ref.shard}`;
 
 /** Tries of one operation before giving up on a slot that keeps changing under it. */
@@ -125,8 +126,7 @@ export const RECORD_FILTER = { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewI
 export function streamedRecord(image: Raw | undefined): { text: string; source: string; position: number } | undefined {
   const text = image?.u?.S;
   const pkValue = image?.pk?.S;
-  const skValue = image?.sk?.S;
-  if (typeof text !== 'string' || typeof pkValue !== 'string' || typeof skValue !== 'string' || !pkValue.startsWith('LIMITS#')) return undefined;
-  const shard = skValue === 'KEY' ? 0 : Number(skValue.slice('KEY#'.length));
-  return { text, source: `${pkValue.slice('LIMITS#'.length)}#${shard}`, position: Number(image?.n?.N ?? 0) };
+  if (typeof text !== 'string' || typeof pkValue !== 'string' || !pkValue.startsWith('LIMITS#')) return undefined;
+  const [keyId, shard = '0'] = pkValue.slice('LIMITS#'.length).split('#');
+  return { text, source: `${keyId}#${shard}`, position: Number(image?.n?.N ?? 0) };
 }

@@ -57,7 +57,7 @@ describe('behind the CloudFront front', () => {
     });
 
   it('refuses a request without the origin header, or with a wrong one, before any DynamoDB read', async () => {
-    for (const headers of [{}, { [ORIGIN_HEADER]: 'guess' }, { [ORIGIN_HEADER]: `${SECRET}x` }]) {
+    for (const headers of [{}, { [ORIGIN_HEADER]: 'guess' }, { [ORIGIN_HEADER]: `${SECRET}x` }] as Array<Record<string, string>>) {
       fronted.gw.deps.store.requests!.reset();
       const res = await ask(headers);
       expect(res.status).toBe(403);
