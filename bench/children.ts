@@ -13,7 +13,7 @@ process.on('exit', () => {
 export interface Child<Ready> {
   ready: Ready;
   pid: number;
-  ask<T>(kind: string): Promise<T>;
+  ask<T>(kind: string, payload?: Record<string, unknown>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export async function startChild<Ready>(script: string, env: Record<string, stri
   return {
     ready,
     pid: child.pid as number,
-    ask<T>(kind: string) {
+    ask<T>(kind: string, payload: Record<string, unknown> = {}) {
       const id = ++nextId;
       return new Promise<T>((resolve) => {
         const onMessage = (m: { kind: string; id?: number } & Record<string, unknown>) => {
@@ -73,7 +73,7 @@ export async function startChild<Ready>(script: string, env: Record<string, stri
           resolve(m as unknown as T);
         };
         child.on('message', onMessage);
-        child.send({ kind, id });
+        child.send({ ...payload, kind, id });
       });
     },
     async stop() {

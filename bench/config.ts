@@ -50,4 +50,6 @@ export const TARGETS = {
   coldStartMs: 300,
   rssMb: 150,
   costPerMillionUsd: 2,
+  writeUnitsPerRequest: 3,
+  writeUnitsPerRefusal: 1,
 };

@@ -25,13 +25,14 @@ const MESSAGES = [{ role: 'user', content: 'Say hello to the benchmark' }];
 export function targets(simulatorUrl: string, baseUrl: string, apiKey: string): Targets {
   const body = (model: string, stream: boolean) => JSON.stringify({ model, messages: MESSAGES, max_tokens: 32, ...(stream ? { stream: true } : {}) });
   const gw = { url: `${baseUrl}/chat/completions`, headers: { authorization: `Bearer ${apiKey}` } };
-  // gpt-5-mini routes to the `openai` instance with the same model id, so the bodies match exactly.
-  const sim = { url: `${simulatorUrl}/openai/chat/completions`, headers: { authorization: 'Bearer sim' } };
+  // deepseek-chat routes to the `deepseek` instance (chat completions, the same model id), so the gateway's
+  // upstream call is the request as the client sent it, and the direct baseline is that same call.
+  const sim = { url: `${simulatorUrl}/deepseek/chat/completions`, headers: { authorization: 'Bearer sim' } };
   return {
-    direct: { ...sim, body: body('gpt-5-mini', false) },
-    gateway: { ...gw, body: body('gpt-5-mini', false) },
-    directStream: { ...sim, body: body('gpt-5-mini', true) },
-    gatewayStream: { ...gw, body: body('gpt-5-mini', true) },
+    direct: { ...sim, body: body('deepseek-chat', false) },
+    gateway: { ...gw, body: body('deepseek-chat', false) },
+    directStream: { ...sim, body: body('deepseek-chat', true) },
+    gatewayStream: { ...gw, body: body('deepseek-chat', true) },
   };
 }
 
@@ -55,6 +56,8 @@ export interface SequentialResult {
   /** The gateway's own share of each request, measured inside its process. */
   dynamoWait: Summary;
   cpu: Summary;
+  /** The user-space part of `cpu`. */
+  userCpu: Summary;
   dynamoCallsPerRequest: number;
   processCpuMsPerRequest: number;
   counts: Record<string, number>;
@@ -77,6 +80,7 @@ export async function sequential(t: Targets, gw: Child<GatewayReady>, requests: 
     gateway: summarise(through.map((s) => s.totalMs)),
     dynamoWait: summarise(m.dynamoWaitMs),
     cpu: summarise(m.cpuMs),
+    userCpu: summarise(m.userCpuMs),
     dynamoCallsPerRequest: m.dynamoCalls / m.requests,
     processCpuMsPerRequest: m.processCpuMs / m.requests,
     counts: Object.fromEntries(Object.entries(m.counts).map(([k, v]) => [k, v / m.requests])),

@@ -7,6 +7,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bundle, startChild } from './children';
 import { PRICES, SIZES, STATED_UPSTREAM_MS, TARGETS } from './config';
+import { PARTITION_RCU_PER_S, PARTITION_WCU_PER_S, capacity, type CapacityStep } from './capacity';
 import { costPerMillion } from './cost';
 import { lambdaSeries, prepareLambda } from './lambda';
 import { dynamoCounts, dynamoRoundTrip, firstToken, fixedRate, ramp, sequential, targets, warmUp, type GatewayReady } from './phases';
@@ -60,6 +61,11 @@ const tOff = targets(simulatorUrl, gwOff.ready.baseUrl, gwOff.ready.apiKey);
 await warmUp(tOff, 30);
 const countsOff = await dynamoCounts(tOff, gwOff, 200);
 await gwOff.stop();
+log('7. DynamoDB capacity per request at 1, 50 and 500 open streams on one key, refusals, shards');
+// A ten-minute lease: no renewal falls inside a measurement (renewals are modelled on their own).
+const gwCap = await startChild<GatewayReady>(gatewayBundle, { ...gwEnv, OP_LEASE_MS: '600000' });
+const cap = await capacity(gwCap, upstreams, simulatorUrl, log);
+await gwCap.stop();
 log(`4. cold starts under aws-lambda-ric (${SIZES.coldStarts} fresh processes) and ${SIZES.lambdaRequests} warm invocations`);
 const lam = await lambdaSeries(prepared, { dynamoEndpoint, simulatorUrl, apiKey: gw.ready.apiKey }, { coldStarts: SIZES.coldStarts, requests: SIZES.lambdaRequests });
 await upstreams.stop();
@@ -68,7 +74,17 @@ await upstreams.stop();
 // (the direct request's latency, which also contains one loopback round trip: a slight underestimate
 // of the upstream, so a slight overestimate of the gateway).
 const gatewayMs = Math.max(0, lam.warm.meanInvocationMs - seq.direct.mean);
-const cost = costPerMillion({ memoryMb: lam.bundles.memoryMb, gatewayMs, commandsPerRequest: countsOn.perRequest, logBytesPerRequest: lam.warm.logBytesPerRequest });
+const costAt = (step: CapacityStep) =>
+  costPerMillion({
+    memoryMb: lam.bundles.memoryMb,
+    gatewayMs,
+    writeUnits: step.writeUnits,
+    readUnits: step.readUnits,
+    aggregator: { invocations: step.aggregatorBatchesPerRequest, ms: step.aggregatorMsPerRequest, writeUnits: step.aggregatorWriteUnits, readUnits: step.aggregatorReadUnits, memoryMb: lam.bundles.memoryMb },
+    logBytesPerRequest: lam.warm.logBytesPerRequest,
+  });
+const costs = cap.steps.map((s) => ({ streams: s.streams, ...costAt(s) }));
+const cost = costs.find((c) => c.streams === 500) ?? costs[0]!;
 
 // The target allows 2 ms beyond the DynamoDB round(s) admission needs: what the gateway waited on
 // DynamoDB before the first byte is taken off the added time to first token, per the medians.
@@ -85,7 +101,13 @@ const checks = [
   check('Chat bundle, minified', lam.bundles.chatBytes / 1024, TARGETS.chatBundleKb, 'KB', 1),
   check('Cold start under aws-lambda-ric (init + first response), median', lam.coldStart.medianFirstResponseMs, TARGETS.coldStartMs, 'ms', 0),
   check(`Gateway RSS at peak throughput (${peakStep.rps.toFixed(0)} req/s, concurrency ${peakStep.concurrency})`, peakStep.rssMb, TARGETS.rssMb, 'MB', 1),
-  check('Cost per million requests besides the upstream wait', cost.totalUsd, TARGETS.costPerMillionUsd, 'USD', 3),
+  ...cap.steps.map((s) => check(`DynamoDB write units per admitted request, request path, ${s.streams} open streams`, s.writeUnits, TARGETS.writeUnitsPerRequest, 'WCU', 2)),
+  check('DynamoDB write units per refused request', cap.refused.writeUnits, TARGETS.writeUnitsPerRefusal, 'WCU', 2),
+  ...costs.map((c) => check(`Cost per million requests besides the upstream wait, ${c.streams} open streams`, c.totalUsd, TARGETS.costPerMillionUsd, 'USD', 3)),
+  ...cap.hot.filter((h) => !h.scenario.includes('unsharded') || h.scenario.startsWith('10,000')).flatMap((h) => [
+    check(`Hottest partition key, ${h.scenario}: write units/s`, h.wcuPerS, PARTITION_WCU_PER_S, 'WCU/s', 0),
+    check(`Hottest partition key, ${h.scenario}: read units/s`, h.rcuPerS, PARTITION_RCU_PER_S, 'RCU/s', 0),
+  ]),
 ];
 
 const out: string[] = [];
@@ -102,6 +124,7 @@ out.push(
   table('   Split of the gateway\'s time per request, concurrency 1 (ms, measured inside the gateway process)', ['part', 'p50', 'p99', 'mean'], [
     ['waiting on DynamoDB (before the response ended)', seq.dynamoWait.p50, seq.dynamoWait.p99, seq.dynamoWait.mean],
     ['gateway CPU (request in to response out)', seq.cpu.p50, seq.cpu.p99, seq.cpu.mean],
+    ['  of which user space (JavaScript, the rest is the kernel)', seq.userCpu.p50, seq.userCpu.p99, seq.userCpu.mean],
     ['gateway process CPU / request (incl. settlement, GC)', '', '', seq.processCpuMsPerRequest],
   ]),
 );
@@ -151,6 +174,13 @@ out.push(
     [`(for scale: ${STATED_UPSTREAM_MS} ms of upstream wait would add)`, cost.upstreamExampleUsd.toFixed(3), 'billed while the function waits for the provider'],
   ]),
 );
+out.push(
+  table('7. DynamoDB capacity per request, counted (ConsumedCapacity), one key', ['open streams', 'WCU/request', 'RCU/request', 'writes on the key item', 'aggregator WCU', 'aggregator RCU', 'aggregator batches', 'USD / 1M'], cap.steps.map((s, i) => [s.streams, s.writeUnits, s.readUnits, s.perItem["the key's counter item"] ?? 0, s.aggregatorWriteUnits, s.aggregatorReadUnits, s.aggregatorBatchesPerRequest, costs[i]!.totalUsd])),
+);
+out.push(`   refused request: ${cap.refused.writeUnits.toFixed(2)} WCU, ${cap.refused.readUnits.toFixed(2)} RCU; a key at 100,000 RPM spreads over ${cap.sharded.shards} shards (writes per shard: ${cap.sharded.writesPerShard.join(', ')}), ${cap.sharded.writeUnitsPerRequest.toFixed(2)} WCU/request`);
+out.push(
+  table(`   Hot items: counted writes per request x rate, plus ${(cap.renewalsPerStreamPerS * 60).toFixed(0)} lease renewals a minute per open stream (limits: ${PARTITION_WCU_PER_S} WCU/s, ${PARTITION_RCU_PER_S} RCU/s per partition key)`, ['scenario', 'item', 'WCU/s', 'RCU/s'], cap.hot.map((h) => [h.scenario, h.item, h.wcuPerS, h.rcuPerS])),
+);
 out.push(`   gateway time billed per invocation: ${gatewayMs.toFixed(2)} ms = warm invocation mean ${lam.warm.meanInvocationMs.toFixed(2)} ms - upstream answer ${seq.direct.mean.toFixed(2)} ms`);
 out.push(table('Targets', ['target', 'limit', 'measured', 'result', 'margin'], checks.map((c) => [c.target, c.limit, c.measured, c.pass ? 'pass' : 'MISS', c.margin])));
 console.log(out.join('\n'));
@@ -164,14 +194,15 @@ const results = {
   assumptions: {
     statedUpstreamMs: STATED_UPSTREAM_MS,
     gatewayBilledMs: gatewayMs,
-    units: 'one DynamoDB request unit per command (items <= 1 KB written, <= 4 KB read strongly consistent); transactions two',
+    units: 'DynamoDB units as DynamoDB counted them (ReturnConsumedCapacity TOTAL; dynalite computes them from item sizes as DynamoDB does); a refused write as one unit per KB of the item, at least one',
     runtime: 'figures 1, 2, 3, 5: the in-process local runtime in its own process; 4 and the billed duration: the chat bundle under aws-lambda-ric',
   },
   latency: { sequential: seq, fixedRate: { ratePerSecond, ...rate }, firstToken: ttft, dynamoRoundTrip: rtt },
   throughput: { ...thr, sustained, peak: peakStep },
   lambda: lam,
-  dynamo: { limitsOn: countsOn, limitsOff: countsOff },
+  dynamo: { limitsOn: countsOn, limitsOff: countsOff, capacity: cap },
   cost,
+  costs,
   checks,
 };
 await writeFile(fileURLToPath(new URL('./results.json', import.meta.url)), JSON.stringify(results, null, 2));

@@ -11,13 +11,24 @@ import { startEventSource, type EventSource, type FilterPattern } from './event-
 
 const DAY_MS = 86_400_000;
 
-export function startUsageStream(streams: LocalStreams, config: Pick<Config, 'tables' | 'usageRetentionDays'>, usage: UsageStore, clock: Clock): EventSource {
+export function startUsageStream(
+  streams: LocalStreams,
+  config: Pick<Config, 'tables' | 'usageRetentionDays'>,
+  usage: UsageStore,
+  clock: Clock,
+  /** Told of every batch handled, with how long the handler ran (what Lambda would bill). */
+  onBatch?: (ms: number, records: number) => void,
+): EventSource {
   return startEventSource(streams, {
     table: config.tables.counters,
     filter: RECORD_FILTER as unknown as FilterPattern,
     batchSize: USAGE_STREAM.batchSize,
     windowMs: USAGE_STREAM.maxBatchingWindowSeconds * 1000,
-    handler: (event) => handleUsageStream(event, { usage, clock, retentionMs: config.usageRetentionDays * DAY_MS }),
+    handler: async (event) => {
+      const began = performance.now();
+      await handleUsageStream(event, { usage, clock, retentionMs: config.usageRetentionDays * DAY_MS });
+      onBatch?.(performance.now() - began, event.Records.length);
+    },
     onError: (err) => console.error(JSON.stringify({ level: 'error', message: 'usage aggregation failed; the batch is retried', error: err instanceof Error ? err.message : String(err) })),
   });
 }
