@@ -110,6 +110,8 @@ export async function capacity(gw: Child<GatewayReady>, upstreams: Child<unknown
     await Promise.all(holders.map((h) => h.started));
     await sequentially(ask(baseUrl, key.secret), 3);
     await settle();
+    // Records still queued from earlier phases would otherwise be aggregated, and counted, during this one.
+    await upstreams.ask('drain');
     await Promise.all([gw.ask('reset'), upstreams.ask('reset')]);
     const ok = await sequentially(ask(baseUrl, key.secret), MEASURED);
     if (ok !== MEASURED) throw new Error(`capacity at ${streams} streams: ${MEASURED - ok} requests failed`);

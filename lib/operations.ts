@@ -61,7 +61,7 @@ export class Operations extends Construct {
 
     const fiveXxRate = new cloudwatch.MathExpression({
       expression: 'IF(requests >= 20, 100 * errors / requests, 0)',
-      usingMetrics: { errors: gateway('Responses5xx', 'Sum'), requests: gateway('Requests', 'Sum') },
+      usingMetrics: { errors: gateway('Responses5xx', 'Sum'), requests: gateway('RequestLatency', 'SampleCount') },
       period: FIVE_MINUTES,
       label: '5xx share of /v1 answers (%)',
     });
@@ -102,9 +102,9 @@ export class Operations extends Construct {
         period: FIVE_MINUTES,
       });
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Requests and 5xx', left: [gateway('Requests', 'Sum'), gateway('Responses5xx', 'Sum')], right: [fiveXxRate], width: 12 }),
+      new cloudwatch.GraphWidget({ title: 'Requests and 5xx', left: [gateway('RequestLatency', 'SampleCount').with({ label: 'Requests' }), gateway('Responses5xx', 'Sum')], right: [fiveXxRate], width: 12 }),
       new cloudwatch.GraphWidget({ title: 'Latency (p50, p99)', left: [gateway('RequestLatency', 'p50'), gateway('RequestLatency', 'p99')], width: 12 }),
-      new cloudwatch.GraphWidget({ title: 'Upstream attempts by route', left: [byProvider('Attempts', 'Sum')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Upstream attempts by route', left: [byProvider('AttemptLatency', 'SampleCount')], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Upstream errors and fallbacks by route', left: [byProvider('Errors', 'Sum'), byProvider('Fallbacks', 'Sum')], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Time to first token by route (p50)', left: [byProvider('TimeToFirstToken', 'p50')], width: 8 }),
       new cloudwatch.GraphWidget({

@@ -3,11 +3,13 @@
 // one log line, not a log line and a metrics line per route.
 //
 // Metrics, namespace OriginalPoint:
-// - per request, by [service] and by [service, mode]: Requests, RequestLatency (to the last byte),
-//   Responses5xx (5xx answers; a client that left is not one);
-// - per upstream attempt, by [service, provider, model]: Attempts, AttemptLatency, TimeToFirstToken,
-//   Errors, Fallbacks, Skipped (breaker open). The route that served rides in the request line; each other
-//   attempt gets a short metrics-only line of its own;
+// - per request, by [service] and by [service, mode]: RequestLatency (to the last byte; its SampleCount is
+//   the request count), Responses5xx (5xx answers; a client that left is not one);
+// - per upstream call, by [service, provider, model]: AttemptLatency (its SampleCount counts the calls),
+//   TimeToFirstToken, Errors, Fallbacks, and Skipped (breaker open, no call). The route that served rides
+//   in the request line; each other attempt gets a short metrics-only line of its own.
+// No metric carries a unit and no count is sent that a SampleCount already gives: every byte of the line
+// is billed on every request.
 // - per breaker change, by [service, provider, model]: BreakerState (0 closed, 1 half-open, 2 open), and
 //   by [service]: BreakerOpened (1 when a breaker opens: what the alarm watches).
 // Never logged: keys, prompts, answers. Error messages are the gateway's own, which name no secret.
@@ -33,28 +35,24 @@ export interface TelemetryOptions {
   namespace?: string;
 }
 
-type Unit = 'Count' | 'Milliseconds' | 'None';
 interface Directive {
   Namespace: string;
   Dimensions: string[][];
-  /** Unit is left out for counts (CloudWatch then records None): the bytes are billed on every request. */
-  Metrics: Array<{ Name: string; Unit?: Unit }>;
+  Metrics: Array<{ Name: string }>;
 }
+type Metric = [name: string, value: number];
 
 const LEVEL_RANK = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, SILENT: 4 } as const;
 
 /** Route metrics of one attempt, by name. */
-function attemptMetrics(a: Attempt, fellBack: boolean): Array<[string, Unit, number]> {
-  if (a.outcome === 'open') return [['Skipped', 'Count', 1]];
-  const out: Array<[string, Unit, number]> = [
-    ['Attempts', 'Count', 1],
-    ['AttemptLatency', 'Milliseconds', a.ms],
-  ];
-  if (a.ttftMs !== undefined) out.push(['TimeToFirstToken', 'Milliseconds', a.ttftMs]);
+function attemptMetrics(a: Attempt, fellBack: boolean): Metric[] {
+  if (a.outcome === 'open') return [['Skipped', 1]];
+  const out: Metric[] = [['AttemptLatency', a.ms]];
+  if (a.ttftMs !== undefined) out.push(['TimeToFirstToken', a.ttftMs]);
   if (a.outcome !== 'ok') {
-    out.push(['Errors', 'Count', 1]);
+    out.push(['Errors', 1]);
     // The request moved on to another route after this one failed.
-    if (fellBack) out.push(['Fallbacks', 'Count', 1]);
+    if (fellBack) out.push(['Fallbacks', 1]);
   }
   return out;
 }
@@ -67,14 +65,14 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   const write = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
   /** `fields` with the metrics added as an EMF document (when metrics are on). */
-  const withMetrics = (fields: Record<string, unknown>, directives: Array<[string[][], Array<[string, Unit, number]>]>): Record<string, unknown> => {
+  const withMetrics = (fields: Record<string, unknown>, directives: Array<[string[][], Metric[]]>): Record<string, unknown> => {
     if (!options.metrics || !directives.some(([, m]) => m.length)) return fields;
     const values: Record<string, number> = {};
     const cloudWatchMetrics: Directive[] = directives
       .filter(([, metrics]) => metrics.length)
       .map(([dimensions, metrics]) => {
-        for (const [name, , value] of metrics) values[name] = value;
-        return { Namespace: namespace, Dimensions: dimensions, Metrics: metrics.map(([Name, Unit]) => (Unit === 'Milliseconds' ? { Name, Unit } : { Name })) };
+        for (const [name, value] of metrics) values[name] = value;
+        return { Namespace: namespace, Dimensions: dimensions, Metrics: metrics.map(([Name]) => ({ Name })) };
       });
     return { ...fields, ...values, _aws: { Timestamp: Date.now(), CloudWatchMetrics: cloudWatchMetrics } };
   };
@@ -85,21 +83,18 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       const served = report.attempts.findIndex((a) => a.outcome === 'ok' && a.provider === report.provider && a.model === report.model);
       const fiveXx = report.status >= 500 && report.outcome !== 'client_closed';
       const level = fiveXx ? 'ERROR' : 'INFO';
-      const { candidates, ...rest } = report;
       const line: Record<string, unknown> = {
         level,
         message: 'request',
         // No timestamp field: every CloudWatch log event has its own, and EMF carries one in `_aws`.
         service,
-        ...rest,
-        ...(candidates ? { candidates: candidates.slice(0, CANDIDATES_SHOWN), candidateCount: candidates.length } : {}),
+        ...lineFields(report, served),
       };
-      const requestMetrics: Array<[string, Unit, number]> = [
-        ['Requests', 'Count', 1],
-        ['RequestLatency', 'Milliseconds', report.latencyMs],
-        ['Responses5xx', 'Count', fiveXx ? 1 : 0],
+      const requestMetrics: Metric[] = [
+        ['RequestLatency', report.latencyMs],
+        ['Responses5xx', fiveXx ? 1 : 0],
       ];
-      const directives: Array<[string[][], Array<[string, Unit, number]>]> = [[report.mode ? [['service'], ['service', 'mode']] : [['service']], requestMetrics]];
+      const directives: Array<[string[][], Metric[]]> = [[report.mode ? [['service'], ['service', 'mode']] : [['service']], requestMetrics]];
       if (served >= 0) directives.push([[['service', 'provider', 'model']], attemptMetrics(report.attempts[served]!, false)]);
       const full = withMetrics(line, directives);
       if (logs(level)) write(full);
@@ -114,11 +109,34 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     breaker(change: BreakerChange): void {
       logger.warn('breaker', { ...change });
       const doc = withMetrics({ service, provider: change.provider, model: change.model }, [
-        [[['service', 'provider', 'model']], [['BreakerState', 'None', PHASE_VALUE[change.to]]]],
-        [[['service']], change.to === 'open' ? [['BreakerOpened', 'Count', 1]] : []],
+        [[['service', 'provider', 'model']], [['BreakerState', PHASE_VALUE[change.to]]]],
+        [[['service']], change.to === 'open' ? [['BreakerOpened', 1]] : []],
       ]);
       if ('_aws' in doc) write(doc);
     },
+  };
+}
+
+/**
+ * The report as the line shows it. Every byte is billed on every request ($0.50/GB ingested), so what a
+ * default would say is left out: method when POST, outcome when ok, requested when it is the model that
+ * served, the routing reason and candidates of an explicit model, the attempts when the one attempt made
+ * is the route that served, fallbacks when none. The dialect is the path's. Latency is `RequestLatency`,
+ * the field its metric reads, rather than a second copy of the same number.
+ */
+function lineFields(report: RequestReport, served: number): Record<string, unknown> {
+  const { method, outcome, dialect: _dialect, requested, reason, candidates, attempts, fallbacks, latencyMs, ...rest } = report;
+  const routed = report.mode !== undefined && report.mode !== 'explicit';
+  return {
+    ...rest,
+    ...(method !== 'POST' ? { method } : {}),
+    ...(outcome !== 'ok' ? { outcome } : {}),
+    ...(requested !== undefined && requested !== report.model ? { requested } : {}),
+    ...(routed && reason ? { reason } : {}),
+    ...(routed && candidates ? { candidates: candidates.slice(0, CANDIDATES_SHOWN), candidateCount: candidates.length } : {}),
+    ...(attempts.length === 1 && served === 0 ? {} : { attempts }),
+    ...(fallbacks ? { fallbacks } : {}),
+    RequestLatency: latencyMs,
   };
 }
 

@@ -45,13 +45,9 @@ describe('request log line and route metrics', () => {
     expect(line).toMatchObject({
       level: 'INFO',
       service: 'originalpoint',
-      method: 'POST',
       path: '/v1/chat/completions',
       status: 200,
       mode: 'explicit',
-      requested: 'claude-sonnet-4',
-      reason: 'explicit: requested model',
-      candidates: ['claude-sonnet-4'],
       model: 'claude-sonnet-4',
       provider: 'bedrock',
       fallbacks: 1,
@@ -61,14 +57,16 @@ describe('request log line and route metrics', () => {
         { provider: 'bedrock', model: 'claude-sonnet-4', outcome: 'ok', ms: expect.any(Number), ttftMs: expect.any(Number) },
       ],
     });
-    expect(line.latencyMs).toEqual(expect.any(Number));
+    expect(line.RequestLatency).toEqual(expect.any(Number));
+    // Billed per byte: what a default would say is not written (POST, ok, the model named, its own reason).
+    for (const implied of ['method', 'outcome', 'requested', 'reason', 'candidates', 'dialect', 'latencyMs']) expect(line).not.toHaveProperty(implied);
     expect(JSON.stringify(line)).not.toContain(t.gw.apiKey);
     expect(JSON.stringify(line)).not.toContain('hello');
 
     const emf = lines.filter((l) => '_aws' in l);
-    expect(emf.find((m) => m.provider === 'anthropic')).toMatchObject({ model: 'claude-sonnet-4', Attempts: 1, Errors: 1, Fallbacks: 1 });
-    expect(emf.find((m) => m.provider === 'bedrock')).toMatchObject({ Attempts: 1, TimeToFirstToken: expect.any(Number) });
-    expect(emf.find((m) => m.mode === 'explicit')).toMatchObject({ Requests: 1, RequestLatency: expect.any(Number) });
+    expect(emf.find((m) => m.provider === 'anthropic')).toMatchObject({ model: 'claude-sonnet-4', AttemptLatency: expect.any(Number), Errors: 1, Fallbacks: 1 });
+    expect(emf.find((m) => m.provider === 'bedrock')).toMatchObject({ AttemptLatency: expect.any(Number), TimeToFirstToken: expect.any(Number) });
+    expect(emf.find((m) => m.mode === 'explicit')).toMatchObject({ RequestLatency: expect.any(Number), Responses5xx: 0 });
   });
 
   it('logs "auto" with its mode, the capable candidates best first and the reason', async () => {
@@ -76,7 +74,10 @@ describe('request log line and route metrics', () => {
       .create({ model: 'auto', routing: 'cost', messages: [{ role: 'user', content: 'cheap please' }] } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming)
       .withResponse();
     const line = await logOf(response.headers.get('x-request-id'));
-    expect(line).toMatchObject({ mode: 'cost', requested: 'auto', reason: 'cost: cheapest of 16 capable', model: 'nova-lite', fallbacks: 0, stream: false });
+    expect(line).toMatchObject({ mode: 'cost', requested: 'auto', reason: 'cost: cheapest of 16 capable', model: 'nova-lite', stream: false });
+    expect(line).not.toHaveProperty('fallbacks');
+    // One attempt, the route that served: its figures are the line's own.
+    expect(line).not.toHaveProperty('attempts');
     // The best three by name, and how many there were.
     expect(line.candidates).toEqual(['nova-lite', 'gpt-5-nano', 'gemini-2.5-flash-lite']);
     expect(line.candidateCount).toBe(16);
@@ -86,7 +87,8 @@ describe('request log line and route metrics', () => {
     t.gw.simulator?.configure('openai', { fault: { kind: 'status', status: 503, times: 1 } });
     const err = await t.client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     const line = await logOf((err as InstanceType<typeof OpenAI.APIError>).headers?.get('x-request-id') ?? null);
-    expect(line).toMatchObject({ level: 'ERROR', status: 503, error: { category: 'unavailable', code: 'all_routes_failed' }, fallbacks: 0 });
+    expect(line).toMatchObject({ level: 'ERROR', status: 503, error: { category: 'unavailable', code: 'all_routes_failed' }, outcome: 'error' });
+    expect(line.attempts).toEqual([{ provider: 'openai', model: 'gpt-5-mini', outcome: '503', ms: expect.any(Number) }]);
   });
 
   // In Lambda a client that leaves is not signalled to the function (see the README); these drive the

@@ -42,7 +42,7 @@ const report: RequestReport = {
 };
 
 interface Emf {
-  _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
+  _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit?: string }> }> };
   [k: string]: unknown;
 }
 
@@ -68,8 +68,24 @@ describe('createTelemetry', () => {
       provider: 'bedrock',
       attempts: report.attempts,
       fallbacks: 1,
-      latencyMs: 57,
+      RequestLatency: 57,
     });
+    expect(logs[0]).not.toHaveProperty('latencyMs');
+  });
+
+  it('leaves out what a default would say: POST, ok, the model named, an explicit route, one attempt, no fallback', () => {
+    const explicit: RequestReport = {
+      ...report, mode: 'explicit', requested: 'claude-sonnet-4', reason: 'explicit: requested model', candidates: ['claude-sonnet-4'],
+      dialect: 'openai-chat', attempts: report.attempts.slice(1), fallbacks: 0,
+    };
+    createTelemetry({ logLevel: 'INFO', metrics: false }).request(explicit);
+    const line = parsed()[0]!;
+    expect(line).toMatchObject({ path: '/v1/chat/completions', status: 200, mode: 'explicit', model: 'claude-sonnet-4', provider: 'bedrock', ttftMs: 35, RequestLatency: 57 });
+    for (const implied of ['method', 'outcome', 'requested', 'reason', 'candidates', 'candidateCount', 'attempts', 'fallbacks', 'dialect']) expect(line).not.toHaveProperty(implied);
+    // And says what differs from the default.
+    lines = [];
+    createTelemetry({ logLevel: 'INFO', metrics: false }).request({ ...explicit, method: 'GET', outcome: 'error', status: 404, requested: 'claude-sonnet-4.5' });
+    expect(parsed()[0]).toMatchObject({ method: 'GET', outcome: 'error', requested: 'claude-sonnet-4.5' });
   });
 
   it('publishes EMF metrics per request and per route: latency, TTFT, errors and fallbacks, the served route in the request line', () => {
@@ -77,27 +93,36 @@ describe('createTelemetry', () => {
     const blobs = emf();
     expect(blobs).toHaveLength(2);
     const requestLine = blobs.find((b) => b.message === 'request')!;
-    expect(requestLine).toMatchObject({ requestId: 'req-1', provider: 'bedrock', Requests: 1, RequestLatency: 57, Responses5xx: 0 });
+    expect(requestLine).toMatchObject({ requestId: 'req-1', provider: 'bedrock', RequestLatency: 57, Responses5xx: 0 });
     expect(requestLine._aws.CloudWatchMetrics.map((d) => d.Dimensions)).toEqual([[['service'], ['service', 'mode']], [['service', 'provider', 'model']]]);
     const anthropic = blobs.find((b) => b.provider === 'anthropic');
     const bedrock = blobs.find((b) => b.provider === 'bedrock');
     expect(anthropic?._aws.CloudWatchMetrics[0]?.Namespace).toBe('OriginalPoint');
     expect(anthropic?._aws.CloudWatchMetrics[0]?.Dimensions[0]).toEqual(expect.arrayContaining(['provider', 'model']));
-    expect(anthropic).toMatchObject({ model: 'claude-sonnet-4', Attempts: 1, Errors: 1, Fallbacks: 1, AttemptLatency: 12 });
-    expect(bedrock).toMatchObject({ Attempts: 1, AttemptLatency: 40, TimeToFirstToken: 35 });
+    expect(anthropic).toMatchObject({ model: 'claude-sonnet-4', Errors: 1, Fallbacks: 1, AttemptLatency: 12 });
+    expect(bedrock).toMatchObject({ AttemptLatency: 40, TimeToFirstToken: 35 });
+    // Counts are the latencies' SampleCount, and no unit is sent: neither is paid for on every line.
+    for (const blob of blobs) {
+      expect(blob).not.toHaveProperty('Requests');
+      expect(blob).not.toHaveProperty('Attempts');
+      for (const d of blob._aws.CloudWatchMetrics) for (const m of d.Metrics) expect(m).not.toHaveProperty('Unit');
+    }
     expect(bedrock).not.toHaveProperty('Errors');
-    expect(blobs.find((b) => b.mode === 'quality')).toMatchObject({ Requests: 1, RequestLatency: 57 });
+    expect(blobs.find((b) => b.mode === 'quality')).toMatchObject({ RequestLatency: 57 });
   });
 
-  it('costs a request with one attempt one line of about a kilobyte, metrics included', () => {
-    createTelemetry({ logLevel: 'INFO', metrics: true }).request({ ...report, fallbacks: 0, attempts: report.attempts.slice(1) });
+  it('costs an explicit request with one attempt one line of under 700 bytes, metrics included', () => {
+    createTelemetry({ logLevel: 'INFO', metrics: true }).request({
+      ...report, requestId: '8a1f3c52-3b7e-4a6e-9d0c-1f2e3d4c5b6a', mode: 'explicit', requested: 'claude-sonnet-4', reason: 'explicit: requested model',
+      candidates: ['claude-sonnet-4'], fallbacks: 0, attempts: report.attempts.slice(1),
+    });
     expect(lines).toHaveLength(1);
-    expect(Buffer.byteLength(lines[0]!)).toBeLessThan(1_100);
+    expect(Buffer.byteLength(lines[0]!)).toBeLessThan(700);
   });
 
   it('still writes the metrics with logs off, without the log fields', () => {
     createTelemetry({ logLevel: 'SILENT', metrics: true }).request({ ...report, status: 502, outcome: 'error' });
-    const request = emf().find((b) => b.Requests === 1)!;
+    const request = emf().find((b) => 'RequestLatency' in b)!;
     expect(request).toMatchObject({ Responses5xx: 1, mode: 'quality', service: 'originalpoint' });
     expect(request).not.toHaveProperty('requestId');
     expect(request).not.toHaveProperty('attempts');
