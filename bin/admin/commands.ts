@@ -50,6 +50,15 @@ function expiry(values: Values, body: Record<string, unknown>): void {
   }
 }
 
+/** `--models ID|PATTERN ...` (or comma-separated) sets allowed_models; `--all-models` clears it. */
+const MODEL_OPTIONS = { models: { type: 'string', multiple: true }, 'all-models': { type: 'boolean' } } as const;
+function allowedModels(values: Values, body: Record<string, unknown>): void {
+  const models = list(strs(values.models));
+  if (models.length && values['all-models']) throw usageError('Use either --models or --all-models.');
+  if (models.length) body.allowed_models = models;
+  if (values['all-models']) body.allowed_models = null;
+}
+
 const account = (json: unknown): Output => {
   const a = json as AccountWire;
   return { json, text: accountDetails(a), warnings: a.warnings };
@@ -63,8 +72,8 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
   accounts: {
     create: {
       summary: 'create an account',
-      usage: 'op-admin accounts create --name NAME [--plan free|pro|enterprise] [--custom-limit name=value ...]',
-      options: { name: { type: 'string' }, plan: { type: 'string' }, 'custom-limit': { type: 'string', multiple: true } },
+      usage: 'op-admin accounts create --name NAME [--plan free|pro|enterprise] [--custom-limit name=value ...] [--models ID|PATTERN ...]',
+      options: { name: { type: 'string' }, plan: { type: 'string' }, 'custom-limit': { type: 'string', multiple: true }, models: MODEL_OPTIONS.models },
       async run(client, args, values) {
         if (args.length) throw usageError(`Unexpected argument '${args[0]}'.\nUsage: ${this.usage}`);
         const body: Record<string, unknown> = {};
@@ -72,6 +81,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         if (values.plan !== undefined) body.plan = str(values.plan);
         const limits = strs(values['custom-limit']);
         if (limits?.length) body.custom_limits = customLimits(limits);
+        allowedModels(values, body);
         return account(await client.call('POST', '/admin/accounts', body));
       },
     },
@@ -106,13 +116,14 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
       },
     },
     update: {
-      summary: 'change name, plan or custom limits (a downgrade keeps every key)',
-      usage: 'op-admin accounts update ACCOUNT_ID [--name NAME] [--plan PLAN] [--custom-limit name=value ... | --clear-custom-limits]',
+      summary: 'change name, plan, custom limits or allowed models (a downgrade keeps every key)',
+      usage: 'op-admin accounts update ACCOUNT_ID [--name NAME] [--plan PLAN] [--custom-limit name=value ... | --clear-custom-limits] [--models ID|PATTERN ... | --all-models]',
       options: {
         name: { type: 'string' },
         plan: { type: 'string' },
         'custom-limit': { type: 'string', multiple: true },
         'clear-custom-limits': { type: 'boolean' },
+        ...MODEL_OPTIONS,
       },
       async run(client, args, values) {
         const id = one(args, 'account id', this.usage);
@@ -123,6 +134,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         if (limits?.length && values['clear-custom-limits']) throw usageError('Use either --custom-limit or --clear-custom-limits.');
         if (limits?.length) body.custom_limits = customLimits(limits);
         if (values['clear-custom-limits']) body.custom_limits = null;
+        allowedModels(values, body);
         return account(await client.call('PATCH', `/admin/accounts/${path(id)}`, body));
       },
     },
@@ -141,8 +153,8 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
   keys: {
     create: {
       summary: 'issue a key (the secret is shown once)',
-      usage: 'op-admin keys create ACCOUNT_ID [--label LABEL] [--expires-at DATE|UNIX] [--allow CIDR ...]',
-      options: { label: { type: 'string' }, 'expires-at': { type: 'string' }, allow: { type: 'string', multiple: true } },
+      usage: 'op-admin keys create ACCOUNT_ID [--label LABEL] [--expires-at DATE|UNIX] [--allow CIDR ...] [--models ID|PATTERN ...]',
+      options: { label: { type: 'string' }, 'expires-at': { type: 'string' }, allow: { type: 'string', multiple: true }, models: MODEL_OPTIONS.models },
       async run(client, args, values) {
         const id = one(args, 'account id', this.usage);
         const body: Record<string, unknown> = {};
@@ -150,6 +162,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         expiry(values, body);
         const allow = list(strs(values.allow));
         if (allow.length) body.ip_allowlist = allow;
+        allowedModels(values, body);
         return key(await client.call('POST', `/admin/accounts/${path(id)}/keys`, body));
       },
     },
@@ -162,15 +175,24 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         return { json, text: keysTable(json.data) };
       },
     },
+    show: {
+      summary: 'show a key: label, hint, status, dates, IP allowlist and allowed models',
+      usage: 'op-admin keys show KEY_ID',
+      options: {},
+      async run(client, args) {
+        return key(await client.call('GET', `/admin/keys/${path(one(args, 'key id', this.usage))}`));
+      },
+    },
     update: {
-      summary: 'change label, expiry or IP allowlist',
-      usage: 'op-admin keys update KEY_ID [--label LABEL] [--expires-at DATE|UNIX | --no-expiry] [--allow CIDR ... | --clear-allowlist]',
+      summary: 'change label, expiry, IP allowlist or allowed models',
+      usage: 'op-admin keys update KEY_ID [--label LABEL] [--expires-at DATE|UNIX | --no-expiry] [--allow CIDR ... | --clear-allowlist] [--models ID|PATTERN ... | --all-models]',
       options: {
         label: { type: 'string' },
         'expires-at': { type: 'string' },
         'no-expiry': { type: 'boolean' },
         allow: { type: 'string', multiple: true },
         'clear-allowlist': { type: 'boolean' },
+        ...MODEL_OPTIONS,
       },
       async run(client, args, values) {
         const id = one(args, 'key id', this.usage);
@@ -181,6 +203,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         if (allow.length && values['clear-allowlist']) throw usageError('Use either --allow or --clear-allowlist.');
         if (allow.length) body.ip_allowlist = allow;
         if (values['clear-allowlist']) body.ip_allowlist = null;
+        allowedModels(values, body);
         return key(await client.call('PATCH', `/admin/keys/${path(id)}`, body));
       },
     },

@@ -8,6 +8,7 @@ export interface AccountWire {
   custom_limits: Record<string, number | null> | null;
   limits: Record<string, number | null>;
   key_quota: number | null;
+  allowed_models?: string[] | null;
   created_at: number;
   updated_at: number | null;
   active_keys?: number;
@@ -25,6 +26,7 @@ export interface KeyWire {
   expires_at: number | null;
   revoked_at: number | null;
   ip_allowlist: string[];
+  allowed_models?: string[] | null;
   replaces: string | null;
   replaced_by: string | null;
   secret?: string;
@@ -37,6 +39,7 @@ export interface ListWire<T> {
 }
 
 const limit = (v: number | null | undefined): Cell => (v === null ? 'unlimited' : v);
+const modelList = (v: string[] | null | undefined): string => (v ? v.join(', ') : 'all');
 
 export function accountsTable(accounts: readonly AccountWire[]): string {
   if (!accounts.length) return 'No accounts.';
@@ -54,6 +57,7 @@ export function accountDetails(a: AccountWire): string {
     ['key quota', limit(a.key_quota)],
   ];
   if (a.active_keys !== undefined) pairs.push(['active keys', a.active_keys]);
+  pairs.push(['allowed models', modelList(a.allowed_models)]);
   for (const [name, value] of Object.entries(a.limits)) {
     const custom = a.custom_limits && name in a.custom_limits ? ' (custom)' : '';
     pairs.push([name.replace(/_/g, ' '), `${limit(value) ?? '-'}${custom}`]);
@@ -78,6 +82,7 @@ export function keyDetails(k: KeyWire): string {
     ['hint', k.hint],
     ['status', k.status],
     ['ip allowlist', k.ip_allowlist.join(', ')],
+    ['allowed models', modelList(k.allowed_models)],
     ['created', time(k.created_at)],
     ['last used', time(k.last_used_at)],
     ['expires', time(k.expires_at)],

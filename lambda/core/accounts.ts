@@ -25,6 +25,7 @@ export interface KeyOptions {
   label?: string;
   expiresAt?: string;
   ipAllowlist?: string[];
+  allowedModels?: string[];
   /** The key this one replaces (rotation). */
   replaces?: string;
 }
@@ -48,6 +49,7 @@ export function newKey(accountId: string, input: KeyOptions, clock: Clock): Issu
     createdAt: new Date(clock.now()).toISOString(),
     ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
     ...(input.ipAllowlist?.length ? { ipAllowlist: input.ipAllowlist } : {}),
+    ...(input.allowedModels ? { allowedModels: input.allowedModels } : {}),
     ...(input.replaces ? { replaces: input.replaces } : {}),
   };
   return { secret, record };

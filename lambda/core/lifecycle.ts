@@ -27,6 +27,7 @@ import {
   type Target,
 } from './fallback';
 import { randomBase62 } from './keys';
+import { modelAccess } from './model-access';
 import { Admission, logError } from './limits/admission';
 import { checkMaxTokens, outputCap, reservationFor } from './limits/policy';
 import type { RequestContext } from './result';
@@ -111,7 +112,12 @@ export async function generate(spec: GenerationSpec, ctx: RequestContext, deps: 
   try {
     const parsed = await spec.parse(auth);
     request = { ...parsed, messages: prepareConversation(parsed.messages) };
-    plan = planRoute(request, deps.catalog, { planMaxTokens: admission.limits.maxTokensPerRequest, ...deps.health?.routingInputs() });
+    const access = modelAccess(auth);
+    plan = planRoute(request, deps.catalog, {
+      planMaxTokens: admission.limits.maxTokensPerRequest,
+      ...deps.health?.routingInputs(),
+      ...(access.restricted ? { allowed: access.allows } : {}),
+    });
     ctx.trace?.planned(plan, request, spec.dialect);
     checkMaxTokens(request, admission.limits);
     check = await outputCheck(request.output);

@@ -14,6 +14,8 @@ export interface AccountRecord {
   plan: Plan;
   /** Enterprise only: limits that replace the plan defaults (null = unlimited). */
   customLimits?: Partial<Limits>;
+  /** Catalog ids and `*` patterns its keys may use (core/model-access.ts); absent: every model. */
+  allowedModels?: string[];
   /** ISO 8601. */
   createdAt: string;
   updatedAt?: string;
@@ -35,6 +37,8 @@ export interface KeyRecord {
   expiresAt?: string;
   /** IPv4/IPv6 CIDRs; absent or empty means any address. */
   ipAllowlist?: string[];
+  /** Catalog ids and `*` patterns this key may use, within its account's; absent: every model. */
+  allowedModels?: string[];
   updatedAt?: string;
   revokedAt?: string;
   /** Rotation links: the key this one replaced, and the key that replaced this one. */

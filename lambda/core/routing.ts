@@ -13,6 +13,7 @@ import { quote } from '../wire/json';
 import { hasDocuments, hasImages, type CanonicalRequest, type RoutingMode } from './canonical/request';
 import type { Catalog, ModelSpec } from './catalog';
 import { estimatePromptTokens } from './tokens';
+import { modelNotAllowed } from './model-access';
 
 export interface RoutingPlan {
   /** Models to try, best first. Routes within each model are tried before the next model. */
@@ -44,7 +45,12 @@ export interface RoutingInputs {
    * data is stale, to send this one request to so it gets measured again; undefined for none.
    */
   remeasure?: (ranked: readonly ModelSpec[]) => ModelSpec | undefined;
+  /** The key's model allowlist (core/model-access.ts); absent: every model. Nothing outside it is planned. */
+  allowed?: (model: ModelSpec) => boolean;
 }
+
+/** How `auto`'s refusal counts the models an allowlist left out. */
+export const NOT_ALLOWED = "not in this key's allowed_models";
 
 /** When the caller sets no cap, cost and speed assume an answer of this many tokens. */
 export const EXPECTED_OUTPUT_TOKENS = 500;
@@ -130,13 +136,14 @@ export function planRoute(request: CanonicalRequest, catalog: Catalog, inputs: R
   if (request.model.toLowerCase() !== 'auto') {
     const model = catalog.find(request.model);
     if (!model) throw modelNotFound(request.model);
+    if (inputs.allowed && !inputs.allowed(model)) throw modelNotAllowed(request.model, model);
     checkExplicit(model, request);
     return { models: [model], mode: 'explicit', reason: 'explicit: requested model', promptTokens, candidates: [model.id] };
   }
   const mode = request.routing ?? 'quality';
   const reasons = new Map<string, number>();
   const capable = catalog.models.filter((m) => {
-    const why = incapability(m, request, promptTokens, inputs);
+    const why = inputs.allowed && !inputs.allowed(m) ? NOT_ALLOWED : incapability(m, request, promptTokens, inputs);
     if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
     return !why;
   });

@@ -24,7 +24,7 @@ const ROUTES: readonly Route[] = [
   {
     pattern: /^\/admin\/accounts$/,
     methods: {
-      POST: (req, ctx) => accounts.createAccount(ctx, parse.parseAccountInput(req.body)),
+      POST: (req, ctx) => accounts.createAccount(ctx, parse.parseAccountInput(req.body, ctx.catalog)),
       GET: (req, ctx) => {
         parse.parseEmptyBody(req.body);
         return accounts.listAccounts(ctx, parse.parseListQuery(req.query));
@@ -38,7 +38,7 @@ const ROUTES: readonly Route[] = [
         parse.parseEmptyBody(req.body);
         return accounts.showAccount(ctx, id);
       },
-      PATCH: (req, ctx, id) => accounts.updateAccount(ctx, id, parse.parseAccountPatch(req.body)),
+      PATCH: (req, ctx, id) => accounts.updateAccount(ctx, id, parse.parseAccountPatch(req.body, ctx.catalog)),
       DELETE: (req, ctx, id) => {
         parse.parseEmptyBody(req.body);
         return accounts.deleteAccount(ctx, id);
@@ -48,7 +48,7 @@ const ROUTES: readonly Route[] = [
   {
     pattern: /^\/admin\/accounts\/([^/]+)\/keys$/,
     methods: {
-      POST: (req, ctx, id) => keys.createKey(ctx, id, parse.parseKeyInput(req.body, now(ctx))),
+      POST: (req, ctx, id) => keys.createKey(ctx, id, parse.parseKeyInput(req.body, now(ctx), ctx.catalog)),
       GET: (req, ctx, id) => {
         parse.parseEmptyBody(req.body);
         return keys.listKeys(ctx, id);
@@ -71,7 +71,7 @@ const ROUTES: readonly Route[] = [
         parse.parseEmptyBody(req.body);
         return keyView(await requireKey(ctx, id), now(ctx));
       },
-      PATCH: (req, ctx, id) => keys.updateKey(ctx, id, parse.parseKeyPatch(req.body, now(ctx))),
+      PATCH: (req, ctx, id) => keys.updateKey(ctx, id, parse.parseKeyPatch(req.body, now(ctx), ctx.catalog)),
       DELETE: (req, ctx, id) => {
         parse.parseEmptyBody(req.body);
         return keys.revokeKey(ctx, id);

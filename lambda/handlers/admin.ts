@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { loadConfig } from '../config';
 import type { AdminContext } from '../core/admin/context';
+import { Catalog, SEED_MODELS } from '../core/catalog';
 import { systemClock, type Clock } from '../core/clock';
 import type { Store } from '../core/records';
 import { createStore } from '../store/dynamo';
@@ -13,6 +14,7 @@ import { serveAdmin } from './admin-routes';
 export interface AdminDeps {
   store: Store;
   clock: Clock;
+  catalog: Catalog;
 }
 
 export type AdminLambda = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -26,6 +28,7 @@ export function createAdminHandler(getDeps: () => Promise<AdminDeps>): AdminLamb
       const ctx: AdminContext = {
         store: deps.store,
         clock: deps.clock,
+        catalog: deps.catalog,
         // API Gateway has verified the SigV4 signature; this is the principal it belongs to.
         actor: event.requestContext?.identity?.userArn ?? 'unknown',
         requestId: context.awsRequestId,
@@ -46,4 +49,4 @@ function lazy(build: () => Promise<AdminDeps>): () => Promise<AdminDeps> {
     }));
 }
 
-export const handler = createAdminHandler(lazy(async () => ({ store: createStore(loadConfig()), clock: systemClock })));
+export const handler = createAdminHandler(lazy(async () => ({ store: createStore(loadConfig()), clock: systemClock, catalog: new Catalog(SEED_MODELS) })));

@@ -118,7 +118,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     chat: createChatHandler(async () => deps),
     // Same store and clock as /v1, and no cache flush on change: revocation reaches this process's key
     // cache within the same bound (keyCacheMs) as it reaches Lambda instances in AWS.
-    admin: createAdminHandler(async () => ({ store: deps.store, clock })),
+    admin: createAdminHandler(async () => ({ store: deps.store, clock, catalog: deps.catalog })),
     adminToken,
   });
   return {

@@ -157,6 +157,24 @@ describe('the key life cycle through the CLI', () => {
     for (const k of live) await invalid(k.secret!);
   });
 
+  it('sets and clears allowed models on accounts and keys, shown in the details', async () => {
+    const account = await json<AccountOut>('accounts', 'create', '--name', 'Models Co', '--plan', 'pro', '--models', 'claude-*,gpt-5-mini');
+    expect(account.allowed_models).toEqual(['claude-*', 'gpt-5-mini']);
+    const key = await json<KeyOut>('keys', 'create', account.id, '--models', 'gpt-5-mini-2025-08-07', '--models', 'claude-sonnet-4');
+    expect(key.allowed_models).toEqual(['gpt-5-mini', 'claude-sonnet-4']);
+    const refused = await rejection(sdk(t.gw, key.secret!).chat.completions.create({ model: 'claude-opus-4.1', messages: [{ role: 'user', content: 'x' }] }));
+    expect(refused).toMatchObject({ status: 403, code: 'model_not_allowed' });
+    const shown = await local('keys', 'show', key.id);
+    expect(shown.stdout).toMatch(/allowed models\s+gpt-5-mini, claude-sonnet-4/);
+    expect((await json<KeyOut>('keys', 'update', key.id, '--all-models')).allowed_models).toBeNull();
+    expect((await json<AccountOut>('accounts', 'update', account.id, '--all-models')).allowed_models).toBeNull();
+    expect((await local('accounts', 'show', account.id)).stdout).toMatch(/allowed models\s+all/);
+    const bad = await local('keys', 'update', key.id, '--models', 'gpt-6');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('allowed_models[0]');
+    expect((await local('keys', 'update', key.id, '--models', 'gpt-5', '--all-models')).code).toBe(2);
+  });
+
   it('prints tables by default, with the secret shown once', async () => {
     const account = await json<AccountOut>('accounts', 'create', '--name', 'Tables', '--plan', 'pro');
     const created = await local('keys', 'create', account.id, '--label', 'web');

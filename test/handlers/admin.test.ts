@@ -2,6 +2,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lambda/config';
+import { Catalog, SEED_MODELS } from '../../lambda/core/catalog';
 import { ManualClock } from '../../lambda/core/clock';
 import type { Store } from '../../lambda/core/records';
 import { createAdminHandler, type AdminLambda } from '../../lambda/handlers/admin';
@@ -41,7 +42,7 @@ beforeAll(async () => {
   const config = loadConfig({ OP_DYNAMODB_ENDPOINT: dynamo.endpoint });
   await ensureTables(config);
   store = createStore(config);
-  handler = createAdminHandler(async () => ({ store, clock }));
+  handler = createAdminHandler(async () => ({ store, clock, catalog: new Catalog(SEED_MODELS) }));
 });
 afterAll(async () => {
   await dynamo?.close();

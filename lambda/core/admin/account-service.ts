@@ -17,6 +17,7 @@ export async function createAccount(ctx: AdminContext, input: AccountInput) {
     name: input.name,
     plan: input.plan,
     ...(input.customLimits ? { customLimits: input.customLimits } : {}),
+    ...(input.allowedModels ? { allowedModels: input.allowedModels } : {}),
     createdAt: iso(ctx.clock),
   };
   await audit(ctx, { action: 'account.create', accountId: account.accountId, fields: wireFields(input) });
@@ -60,6 +61,8 @@ export async function updateAccount(ctx: AdminContext, accountId: string, patch:
   // Leaving enterprise drops custom limits, so a later upgrade starts from the defaults, not stale values.
   if (patch.customLimits === null || plan !== 'enterprise') delete next.customLimits;
   else if (patch.customLimits) next.customLimits = patch.customLimits;
+  if (patch.allowedModels === null) delete next.allowedModels;
+  else if (patch.allowedModels) next.allowedModels = patch.allowedModels;
 
   await audit(ctx, { action: 'account.update', accountId, fields: wireFields(patch) });
   if (!(await ctx.store.keys.updateAccount(next))) await requireAccount(ctx, accountId);

@@ -1,12 +1,15 @@
 // What every admin operation receives: the store, the time, and who is asking.
 import { NotFoundError } from '../../wire/errors';
 import { quote } from '../../wire/json';
+import type { Catalog } from '../catalog';
 import type { Clock } from '../clock';
 import type { AccountRecord, AuditEntry, KeyRecord, Store } from '../records';
 
 export interface AdminContext {
   store: Store;
   clock: Clock;
+  /** What `allowed_models` entries are checked against (aliases resolve to ids). */
+  catalog: Catalog;
   /** The caller's IAM ARN (API Gateway), or "local-admin" behind the local runtime's admin token. */
   actor: string;
   requestId?: string;

@@ -45,6 +45,8 @@ export async function updateKey(ctx: AdminContext, keyId: string, patch: KeyPatc
   else if (patch.expiresAt !== undefined) next.expiresAt = patch.expiresAt;
   if (patch.ipAllowlist === null) delete next.ipAllowlist;
   else if (patch.ipAllowlist !== undefined) next.ipAllowlist = patch.ipAllowlist;
+  if (patch.allowedModels === null) delete next.allowedModels;
+  else if (patch.allowedModels !== undefined) next.allowedModels = patch.allowedModels;
 
   await audit(ctx, { action: 'key.update', accountId: key.accountId, keyId, fields: wireFields(patch) });
   if (!(await ctx.store.keys.updateKey(next))) await requireKey(ctx, keyId);
@@ -66,7 +68,7 @@ export async function rotateKey(ctx: AdminContext, keyId: string, input: RotateI
   await requireAccount(ctx, old.accountId);
   const { secret, record } = newKey(
     old.accountId,
-    { label: old.label, ipAllowlist: old.ipAllowlist, expiresAt: input.expiresAt, replaces: keyId },
+    { label: old.label, ipAllowlist: old.ipAllowlist, allowedModels: old.allowedModels, expiresAt: input.expiresAt, replaces: keyId },
     ctx.clock,
   );
   const retired = retireForRotation(old, record.keyId, now, input.graceSeconds);

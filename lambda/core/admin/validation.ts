@@ -6,6 +6,8 @@ import type { Plan } from '../records';
 import { parseCidr } from './cidr';
 import { fail, integer, jsonObject, oneOf, onlyKnown, queryInteger, text, type Json } from './fields';
 import { parseCustomLimits } from './limits-wire';
+import { parseAllowedModels } from './model-list';
+import type { Catalog } from '../catalog';
 
 export const MAX_ALLOWLIST_ENTRIES = 100;
 export const MAX_GRACE_SECONDS = 24 * 3600;
@@ -17,6 +19,7 @@ export interface AccountInput {
   name: string;
   plan: Plan;
   customLimits?: Partial<Limits>;
+  allowedModels?: string[];
 }
 
 export interface AccountPatch {
@@ -24,12 +27,15 @@ export interface AccountPatch {
   plan?: Plan;
   /** null clears them (back to the plan defaults). */
   customLimits?: Partial<Limits> | null;
+  /** null: every model. */
+  allowedModels?: string[] | null;
 }
 
 export interface KeyInput {
   label: string;
   expiresAt?: string;
   ipAllowlist?: string[];
+  allowedModels?: string[];
 }
 
 export interface KeyPatch {
@@ -38,6 +44,8 @@ export interface KeyPatch {
   expiresAt?: string | null;
   /** null or [] removes the allowlist. */
   ipAllowlist?: string[] | null;
+  /** null: every model (within the account's). */
+  allowedModels?: string[] | null;
 }
 
 export interface RotateInput {
@@ -78,9 +86,9 @@ function ipAllowlist(v: unknown): string[] {
   return out;
 }
 
-export function parseAccountInput(body: string | null | undefined): AccountInput {
+export function parseAccountInput(body: string | null | undefined, catalog: Catalog): AccountInput {
   const b = jsonObject(body);
-  onlyKnown(b, ['name', 'plan', 'custom_limits']);
+  onlyKnown(b, ['name', 'plan', 'custom_limits', 'allowed_models']);
   if (b.name === undefined) fail(`Missing required parameter: 'name'.`, 'name', 'missing_parameter');
   const plan = b.plan === undefined ? 'free' : oneOf(b.plan, 'plan', PLAN_NAMES);
   const input: AccountInput = { name: name(b.name), plan };
@@ -89,37 +97,42 @@ export function parseAccountInput(body: string | null | undefined): AccountInput
     if (plan !== 'enterprise') fail(`'custom_limits' apply to enterprise accounts only; this account would be on the ${plan} plan.`, 'custom_limits');
     input.customLimits = limits;
   }
+  if (b.allowed_models !== undefined && b.allowed_models !== null) input.allowedModels = parseAllowedModels(b.allowed_models, catalog);
   return input;
 }
 
 /** Whether custom limits fit the resulting plan is the service's check: it depends on the stored account. */
-export function parseAccountPatch(body: string | null | undefined): AccountPatch {
+export function parseAccountPatch(body: string | null | undefined, catalog: Catalog): AccountPatch {
   const b = jsonObject(body);
-  onlyKnown(b, ['name', 'plan', 'custom_limits']);
-  nothingToChange(b, ['name', 'plan', 'custom_limits']);
+  onlyKnown(b, ['name', 'plan', 'custom_limits', 'allowed_models']);
+  nothingToChange(b, ['name', 'plan', 'custom_limits', 'allowed_models']);
   const patch: AccountPatch = {};
   if (b.name !== undefined) patch.name = name(b.name);
   if (b.plan !== undefined) patch.plan = oneOf(b.plan, 'plan', PLAN_NAMES);
   if (b.custom_limits !== undefined) patch.customLimits = b.custom_limits === null ? null : parseCustomLimits(b.custom_limits);
+  if (b.allowed_models !== undefined) patch.allowedModels = b.allowed_models === null ? null : parseAllowedModels(b.allowed_models, catalog);
   return patch;
 }
 
-export function parseKeyInput(body: string | null | undefined, now: number): KeyInput {
+const KEY_FIELDS = ['label', 'expires_at', 'ip_allowlist', 'allowed_models'];
+
+export function parseKeyInput(body: string | null | undefined, now: number, catalog: Catalog): KeyInput {
   const b = jsonObject(body);
-  onlyKnown(b, ['label', 'expires_at', 'ip_allowlist']);
+  onlyKnown(b, KEY_FIELDS);
   const input: KeyInput = { label: b.label === undefined ? '' : label(b.label) };
   if (b.expires_at !== undefined && b.expires_at !== null) input.expiresAt = expiresAt(b.expires_at, now);
   if (b.ip_allowlist !== undefined && b.ip_allowlist !== null) {
     const list = ipAllowlist(b.ip_allowlist);
     if (list.length) input.ipAllowlist = list;
   }
+  if (b.allowed_models !== undefined && b.allowed_models !== null) input.allowedModels = parseAllowedModels(b.allowed_models, catalog);
   return input;
 }
 
-export function parseKeyPatch(body: string | null | undefined, now: number): KeyPatch {
+export function parseKeyPatch(body: string | null | undefined, now: number, catalog: Catalog): KeyPatch {
   const b = jsonObject(body);
-  onlyKnown(b, ['label', 'expires_at', 'ip_allowlist']);
-  nothingToChange(b, ['label', 'expires_at', 'ip_allowlist']);
+  onlyKnown(b, KEY_FIELDS);
+  nothingToChange(b, KEY_FIELDS);
   const patch: KeyPatch = {};
   if (b.label !== undefined) patch.label = label(b.label);
   if (b.expires_at !== undefined) patch.expiresAt = b.expires_at === null ? null : expiresAt(b.expires_at, now);
@@ -127,6 +140,7 @@ export function parseKeyPatch(body: string | null | undefined, now: number): Key
     const list = b.ip_allowlist === null ? [] : ipAllowlist(b.ip_allowlist);
     patch.ipAllowlist = list.length ? list : null;
   }
+  if (b.allowed_models !== undefined) patch.allowedModels = b.allowed_models === null ? null : parseAllowedModels(b.allowed_models, catalog);
   return patch;
 }
 

@@ -27,6 +27,8 @@ export function accountView(account: AccountRecord) {
     limits: limitsToWire(limitsFor(account)),
     key_quota: spec.keyQuota,
     ip_allowlists: spec.ipAllowlists,
+    /** null: every model. */
+    allowed_models: account.allowedModels ?? null,
     created_at: seconds(account.createdAt),
     updated_at: seconds(account.updatedAt),
   };
@@ -45,6 +47,8 @@ export function keyView(key: KeyRecord, now: number) {
     expires_at: seconds(key.expiresAt),
     revoked_at: seconds(key.revokedAt),
     ip_allowlist: key.ipAllowlist ?? [],
+    /** null: every model the account allows. */
+    allowed_models: key.allowedModels ?? null,
     replaces: key.replaces ?? null,
     replaced_by: key.replacedBy ?? null,
   };

@@ -6,6 +6,7 @@ import { bearer, type Dialect } from '../dialect';
 import { renderOpenAIError } from '../openai-error';
 import { respond, seconds } from '../respond';
 import { encodeStream } from '../sse';
+import { modelAccess } from '../../core/model-access';
 import { getModel, listModels } from './models';
 import { parseChatRequest, type ChatOptions } from './parse';
 import { ChatStreamEncoder, renderCompletion } from './render';
@@ -43,7 +44,7 @@ export const openaiChat: Dialect = {
       method: 'GET',
       path: /^\/v1\/models$/,
       async serve(req, _params, ctx, deps) {
-        const { value, headers } = await serveKeyed(bearer(req.headers.authorization), ctx, deps, async () => listModels(deps.catalog));
+        const { value, headers } = await serveKeyed(bearer(req.headers.authorization), ctx, deps, async (auth) => listModels(deps.catalog, modelAccess(auth)));
         return { kind: 'json', status: 200, headers, body: value };
       },
     },
@@ -51,7 +52,7 @@ export const openaiChat: Dialect = {
       method: 'GET',
       path: /^\/v1\/models\/(.+)$/,
       async serve(req, params, ctx, deps) {
-        const { value, headers } = await serveKeyed(bearer(req.headers.authorization), ctx, deps, async () => getModel(deps.catalog, params[0] ?? ''));
+        const { value, headers } = await serveKeyed(bearer(req.headers.authorization), ctx, deps, async (auth) => getModel(deps.catalog, params[0] ?? '', modelAccess(auth)));
         return { kind: 'json', status: 200, headers, body: value };
       },
     },

@@ -1,4 +1,5 @@
 // GET /v1/models and /v1/models/{id}: OpenAI's list shape, plus what a gateway user needs to choose.
+import type { ModelAccess } from '../../core/model-access';
 import type { Catalog, ModelSpec } from '../../core/catalog';
 import { modelNotFound } from '../../core/routing';
 
@@ -51,13 +52,14 @@ export function modelView(m: ModelSpec): ModelView {
   };
 }
 
-export function listModels(catalog: Catalog): { object: 'list'; data: ModelView[] } {
-  return { object: 'list', data: catalog.models.map(modelView) };
+/** The models the key may use (its allowlist, core/model-access.ts), in catalog order. */
+export function listModels(catalog: Catalog, access: ModelAccess): { object: 'list'; data: ModelView[] } {
+  return { object: 'list', data: catalog.models.filter(access.allows).map(modelView) };
 }
 
-/** One model by its id or any of its aliases. */
-export function getModel(catalog: Catalog, id: string): ModelView {
+/** One model by its id or any of its aliases; one the key may not use does not exist for it. */
+export function getModel(catalog: Catalog, id: string, access: ModelAccess): ModelView {
   const m = catalog.find(id);
-  if (!m) throw modelNotFound(id);
+  if (!m || !access.allows(m)) throw modelNotFound(id);
   return modelView(m);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Catalog, SEED_MODELS } from '../../../lambda/core/catalog';
 import { BadRequestError } from '../../../lambda/wire/errors';
 import {
   parseAccountInput,
@@ -10,6 +11,7 @@ import {
   parseRotateInput,
 } from '../../../lambda/core/admin/validation';
 
+const CATALOG = new Catalog(SEED_MODELS);
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const NOW_S = NOW / 1000;
 
@@ -29,22 +31,22 @@ const j = (v: unknown) => JSON.stringify(v);
 
 describe('bodies', () => {
   it('refuses what is not a JSON object', () => {
-    expect(rejection(() => parseAccountInput('{"name": '))).toMatchObject({ param: null, code: 'invalid_json' });
-    expect(rejection(() => parseAccountInput('[1]'))).toMatchObject({ param: null, code: 'invalid_json' });
-    expect(rejection(() => parseAccountInput('"x"'))).toMatchObject({ param: null, code: 'invalid_json' });
+    expect(rejection(() => parseAccountInput('{"name": ', CATALOG))).toMatchObject({ param: null, code: 'invalid_json' });
+    expect(rejection(() => parseAccountInput('[1]', CATALOG))).toMatchObject({ param: null, code: 'invalid_json' });
+    expect(rejection(() => parseAccountInput('"x"', CATALOG))).toMatchObject({ param: null, code: 'invalid_json' });
   });
 
   it('refuses unknown fields by name instead of ignoring a typo', () => {
-    expect(rejection(() => parseKeyInput(j({ lable: 'ci' }), NOW))).toMatchObject({ param: 'lable', code: 'unknown_parameter' });
+    expect(rejection(() => parseKeyInput(j({ lable: 'ci' }), NOW, CATALOG))).toMatchObject({ param: 'lable', code: 'unknown_parameter' });
     expect(rejection(() => parseEmptyBody(j({ force: true })))).toMatchObject({ param: 'force' });
   });
 });
 
 describe('accounts', () => {
   it('reads name, plan (free by default) and enterprise custom limits', () => {
-    expect(parseAccountInput(j({ name: '  Acme  ' }))).toEqual({ name: 'Acme', plan: 'free' });
+    expect(parseAccountInput(j({ name: '  Acme  ' }), CATALOG)).toEqual({ name: 'Acme', plan: 'free' });
     expect(
-      parseAccountInput(j({ name: 'Big', plan: 'enterprise', custom_limits: { requests_per_minute: 50_000, tokens_per_month: null } })),
+      parseAccountInput(j({ name: 'Big', plan: 'enterprise', custom_limits: { requests_per_minute: 50_000, tokens_per_month: null } }), CATALOG),
     ).toEqual({ name: 'Big', plan: 'enterprise', customLimits: { requestsPerMinute: 50_000, tokensPerMonth: null } });
   });
 
@@ -63,26 +65,26 @@ describe('accounts', () => {
     [{ name: 'A', plan: 'enterprise', custom_limits: { tokens_per_minute: '10' } }, 'custom_limits.tokens_per_minute', 'invalid_type'],
     [{ name: 'A', plan: 'pro', custom_limits: { requests_per_minute: 5 } }, 'custom_limits', 'invalid_value'],
   ])('create %j -> 400 naming %s', (body, param, code) => {
-    expect(rejection(() => parseAccountInput(j(body)))).toMatchObject({ param, code });
+    expect(rejection(() => parseAccountInput(j(body), CATALOG))).toMatchObject({ param, code });
   });
 
   it('patches any subset, null custom limits meaning "back to the plan defaults"', () => {
-    expect(parseAccountPatch(j({ plan: 'pro' }))).toEqual({ plan: 'pro' });
-    expect(parseAccountPatch(j({ custom_limits: null }))).toEqual({ customLimits: null });
-    expect(rejection(() => parseAccountPatch(j({})))).toMatchObject({ param: null, code: 'missing_parameter' });
-    expect(rejection(() => parseAccountPatch(j({ name: '' })))).toMatchObject({ param: 'name' });
+    expect(parseAccountPatch(j({ plan: 'pro' }), CATALOG)).toEqual({ plan: 'pro' });
+    expect(parseAccountPatch(j({ custom_limits: null }), CATALOG)).toEqual({ customLimits: null });
+    expect(rejection(() => parseAccountPatch(j({}), CATALOG))).toMatchObject({ param: null, code: 'missing_parameter' });
+    expect(rejection(() => parseAccountPatch(j({ name: '' }), CATALOG))).toMatchObject({ param: 'name' });
   });
 });
 
 describe('keys', () => {
   it('reads label, expiry (Unix seconds) and a de-duplicated allowlist', () => {
-    expect(parseKeyInput(undefined, NOW)).toEqual({ label: '' });
-    expect(parseKeyInput(j({ label: 'ci', expires_at: NOW_S + 3600, ip_allowlist: ['10.0.0.0/8', ' ::1 ', '10.0.0.0/8'] }), NOW)).toEqual({
+    expect(parseKeyInput(undefined, NOW, CATALOG)).toEqual({ label: '' });
+    expect(parseKeyInput(j({ label: 'ci', expires_at: NOW_S + 3600, ip_allowlist: ['10.0.0.0/8', ' ::1 ', '10.0.0.0/8'] }), NOW, CATALOG)).toEqual({
       label: 'ci',
       expiresAt: '2026-01-15T13:00:00.000Z',
       ipAllowlist: ['10.0.0.0/8', '::1'],
     });
-    expect(parseKeyInput(j({ ip_allowlist: [] }), NOW)).toEqual({ label: '' });
+    expect(parseKeyInput(j({ ip_allowlist: [] }), NOW, CATALOG)).toEqual({ label: '' });
   });
 
   it.each([
@@ -99,14 +101,14 @@ describe('keys', () => {
     [{ ip_allowlist: ['example.com'] }, 'ip_allowlist[0]', 'invalid_cidr'],
     [{ ip_allowlist: Array.from({ length: 101 }, (_, i) => `10.0.0.${i}`) }, 'ip_allowlist', 'invalid_value'],
   ])('create %j -> 400 naming %s', (body, param, code) => {
-    expect(rejection(() => parseKeyInput(j(body), NOW))).toMatchObject({ param, code });
+    expect(rejection(() => parseKeyInput(j(body), NOW, CATALOG))).toMatchObject({ param, code });
   });
 
   it('patches with null clearing the expiry or the allowlist', () => {
-    expect(parseKeyPatch(j({ expires_at: null, ip_allowlist: null }), NOW)).toEqual({ expiresAt: null, ipAllowlist: null });
-    expect(parseKeyPatch(j({ ip_allowlist: [] }), NOW)).toEqual({ ipAllowlist: null });
-    expect(rejection(() => parseKeyPatch('{}', NOW))).toMatchObject({ code: 'missing_parameter' });
-    expect(rejection(() => parseKeyPatch(j({ ip_allowlist: ['1.2.3'] }), NOW))).toMatchObject({ param: 'ip_allowlist[0]' });
+    expect(parseKeyPatch(j({ expires_at: null, ip_allowlist: null }), NOW, CATALOG)).toEqual({ expiresAt: null, ipAllowlist: null });
+    expect(parseKeyPatch(j({ ip_allowlist: [] }), NOW, CATALOG)).toEqual({ ipAllowlist: null });
+    expect(rejection(() => parseKeyPatch('{}', NOW, CATALOG))).toMatchObject({ code: 'missing_parameter' });
+    expect(rejection(() => parseKeyPatch(j({ ip_allowlist: ['1.2.3'] }), NOW, CATALOG))).toMatchObject({ param: 'ip_allowlist[0]' });
   });
 
   it('rotates with a grace period of 0 to 24 hours, none by default', () => {
@@ -126,5 +128,24 @@ describe('list query', () => {
     expect(rejection(() => parseListQuery({ limit: 'ten' }))).toMatchObject({ param: 'limit', code: 'invalid_type' });
     expect(rejection(() => parseListQuery({ after: 'not a cursor!' }))).toMatchObject({ param: 'after' });
     expect(rejection(() => parseListQuery({ page: '2' }))).toMatchObject({ param: 'page', code: 'unknown_parameter' });
+  });
+});
+
+describe('allowed_models', () => {
+  it('stores catalog ids, an alias as the id it names, and patterns; null is every model', () => {
+    expect(parseKeyInput(j({ allowed_models: ['Claude-Sonnet-4-20250514', 'gpt-5*', 'gpt-5-mini'] }), NOW, CATALOG).allowedModels).toEqual(['claude-sonnet-4', 'gpt-5*', 'gpt-5-mini']);
+    expect(parseKeyInput(j({ allowed_models: null }), NOW, CATALOG)).not.toHaveProperty('allowedModels');
+    expect(parseKeyPatch(j({ allowed_models: null }), NOW, CATALOG)).toEqual({ allowedModels: null });
+    expect(parseAccountPatch(j({ allowed_models: ['claude-*'] }), CATALOG)).toEqual({ allowedModels: ['claude-*'] });
+  });
+
+  it('refuses what would not say what was meant, naming the entry', () => {
+    expect(rejection(() => parseKeyInput(j({ allowed_models: 'gpt-5' }), NOW, CATALOG))).toMatchObject({ param: 'allowed_models', code: 'invalid_type' });
+    expect(rejection(() => parseKeyInput(j({ allowed_models: [] }), NOW, CATALOG))).toMatchObject({ param: 'allowed_models', message: expect.stringContaining('null') });
+    expect(rejection(() => parseKeyInput(j({ allowed_models: ['gpt-5', 'gpt-6'] }), NOW, CATALOG))).toMatchObject({ param: 'allowed_models[1]', code: 'model_not_found' });
+    expect(rejection(() => parseKeyInput(j({ allowed_models: ['claud-*'] }), NOW, CATALOG))).toMatchObject({ param: 'allowed_models[0]', message: expect.stringContaining('matches no model') });
+    expect(rejection(() => parseAccountInput(j({ name: 'a', allowed_models: ['*'.repeat(3)] }), CATALOG))).toMatchObject({ param: 'allowed_models[0]' });
+    expect(rejection(() => parseAccountInput(j({ name: 'a', allowed_models: ['gpt 5'] }), CATALOG))).toMatchObject({ param: 'allowed_models[0]' });
+    expect(rejection(() => parseAccountInput(j({ name: 'a', allowed_models: [5] }), CATALOG))).toMatchObject({ param: 'allowed_models[0]', code: 'invalid_type' });
   });
 });
