@@ -35,6 +35,8 @@ export const PROVIDER_SECRET_KEYS = [
 /** What the admin function may do to the keys table (see lambda/store/key-store.ts, audit-log.ts). */
 export const ADMIN_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] as const;
 export const ADMIN_USAGE_ACTIONS = ['dynamodb:Query'] as const;
+/** Budget events live beside the counters: the admin API reads them (GET /admin/accounts/{id}/events). */
+export const ADMIN_COUNTERS_ACTIONS = ['dynamodb:Query'] as const;
 /**
  * What the chat function may do to each table, and nothing more: keys read (and last-used updated),
  * counters and provider health updated and read, stored responses put, queried and batch-deleted. It
@@ -166,6 +168,7 @@ export class GatewayStack extends Stack {
     tables.grantItemActions(admin.role, 'keys', ADMIN_TABLE_ACTIONS);
     // Usage reports read the daily aggregates (GET /admin/accounts/{id}/usage): one Query, nothing written.
     tables.grantItemActions(admin.role, 'usage', ADMIN_USAGE_ACTIONS);
+    tables.grantItemActions(admin.role, 'counters', ADMIN_COUNTERS_ACTIONS, { indexes: false });
     const adminApi = new AdminApi(this, 'AdminApi', { handler: admin.function });
     this.adminApi = adminApi;
 

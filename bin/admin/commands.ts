@@ -7,10 +7,12 @@ import { usageError } from './errors';
 import {
   accountDetails,
   accountsTable,
+  eventsTable,
   keyDetails,
   keysTable,
   secretNotice,
   type AccountWire,
+  type EventWire,
   type KeyWire,
   type ListWire,
 } from './render';
@@ -52,6 +54,22 @@ function expiry(values: Values, body: Record<string, unknown>): void {
 
 /** `--models ID|PATTERN ...` (or comma-separated) sets allowed_models; `--all-models` clears it. */
 const MODEL_OPTIONS = { models: { type: 'string', multiple: true }, 'all-models': { type: 'boolean' } } as const;
+/** `--budget-usd N --budget-period day|week|month|total` sets a budget; `--no-budget` removes it. */
+const BUDGET_OPTIONS = { 'budget-usd': { type: 'string' }, 'budget-period': { type: 'string' }, 'no-budget': { type: 'boolean' } } as const;
+function budget(values: Values, body: Record<string, unknown>): void {
+  const amount = str(values['budget-usd']);
+  const period = str(values['budget-period']);
+  if (values['no-budget']) {
+    if (amount !== undefined || period !== undefined) throw usageError('Use either --budget-usd/--budget-period or --no-budget.');
+    body.budget = null;
+    return;
+  }
+  if (amount === undefined && period === undefined) return;
+  if (amount === undefined || period === undefined) throw usageError('A budget needs both --budget-usd N and --budget-period day|week|month|total.');
+  const limit = Number(amount);
+  if (!/^\d+(\.\d+)?$/.test(amount) || !Number.isFinite(limit)) throw usageError(`--budget-usd must be an amount in US dollars, such as 25 or 2.50; got '${amount}'.`);
+  body.budget = { limit_usd: limit, period };
+}
 function allowedModels(values: Values, body: Record<string, unknown>): void {
   const models = list(strs(values.models));
   if (models.length && values['all-models']) throw usageError('Use either --models or --all-models.');
@@ -72,8 +90,15 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
   accounts: {
     create: {
       summary: 'create an account',
-      usage: 'op-admin accounts create --name NAME [--plan free|pro|enterprise] [--custom-limit name=value ...] [--models ID|PATTERN ...]',
-      options: { name: { type: 'string' }, plan: { type: 'string' }, 'custom-limit': { type: 'string', multiple: true }, models: MODEL_OPTIONS.models },
+      usage: 'op-admin accounts create --name NAME [--plan free|pro|enterprise] [--custom-limit name=value ...] [--models ID|PATTERN ...] [--budget-usd N --budget-period P]',
+      options: {
+        name: { type: 'string' },
+        plan: { type: 'string' },
+        'custom-limit': { type: 'string', multiple: true },
+        models: MODEL_OPTIONS.models,
+        'budget-usd': BUDGET_OPTIONS['budget-usd'],
+        'budget-period': BUDGET_OPTIONS['budget-period'],
+      },
       async run(client, args, values) {
         if (args.length) throw usageError(`Unexpected argument '${args[0]}'.\nUsage: ${this.usage}`);
         const body: Record<string, unknown> = {};
@@ -82,6 +107,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         const limits = strs(values['custom-limit']);
         if (limits?.length) body.custom_limits = customLimits(limits);
         allowedModels(values, body);
+        budget(values, body);
         return account(await client.call('POST', '/admin/accounts', body));
       },
     },
@@ -116,14 +142,15 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
       },
     },
     update: {
-      summary: 'change name, plan, custom limits or allowed models (a downgrade keeps every key)',
-      usage: 'op-admin accounts update ACCOUNT_ID [--name NAME] [--plan PLAN] [--custom-limit name=value ... | --clear-custom-limits] [--models ID|PATTERN ... | --all-models]',
+      summary: 'change name, plan, custom limits, allowed models or budget (a downgrade keeps every key)',
+      usage: 'op-admin accounts update ACCOUNT_ID [--name NAME] [--plan PLAN] [--custom-limit name=value ... | --clear-custom-limits] [--models ID|PATTERN ... | --all-models] [--budget-usd N --budget-period P | --no-budget]',
       options: {
         name: { type: 'string' },
         plan: { type: 'string' },
         'custom-limit': { type: 'string', multiple: true },
         'clear-custom-limits': { type: 'boolean' },
         ...MODEL_OPTIONS,
+        ...BUDGET_OPTIONS,
       },
       async run(client, args, values) {
         const id = one(args, 'account id', this.usage);
@@ -135,7 +162,17 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         if (limits?.length) body.custom_limits = customLimits(limits);
         if (values['clear-custom-limits']) body.custom_limits = null;
         allowedModels(values, body);
+        budget(values, body);
         return account(await client.call('PATCH', `/admin/accounts/${path(id)}`, body));
+      },
+    },
+    events: {
+      summary: "the account's budget events (50, 80 and 100% of a budget), newest first",
+      usage: 'op-admin accounts events ACCOUNT_ID',
+      options: {},
+      async run(client, args) {
+        const json = (await client.call('GET', `/admin/accounts/${path(one(args, 'account id', this.usage))}/events`)) as ListWire<EventWire>;
+        return { json, text: eventsTable(json.data) };
       },
     },
     delete: {
@@ -153,8 +190,15 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
   keys: {
     create: {
       summary: 'issue a key (the secret is shown once)',
-      usage: 'op-admin keys create ACCOUNT_ID [--label LABEL] [--expires-at DATE|UNIX] [--allow CIDR ...] [--models ID|PATTERN ...]',
-      options: { label: { type: 'string' }, 'expires-at': { type: 'string' }, allow: { type: 'string', multiple: true }, models: MODEL_OPTIONS.models },
+      usage: 'op-admin keys create ACCOUNT_ID [--label LABEL] [--expires-at DATE|UNIX] [--allow CIDR ...] [--models ID|PATTERN ...] [--budget-usd N --budget-period P]',
+      options: {
+        label: { type: 'string' },
+        'expires-at': { type: 'string' },
+        allow: { type: 'string', multiple: true },
+        models: MODEL_OPTIONS.models,
+        'budget-usd': BUDGET_OPTIONS['budget-usd'],
+        'budget-period': BUDGET_OPTIONS['budget-period'],
+      },
       async run(client, args, values) {
         const id = one(args, 'account id', this.usage);
         const body: Record<string, unknown> = {};
@@ -163,6 +207,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         const allow = list(strs(values.allow));
         if (allow.length) body.ip_allowlist = allow;
         allowedModels(values, body);
+        budget(values, body);
         return key(await client.call('POST', `/admin/accounts/${path(id)}/keys`, body));
       },
     },
@@ -184,8 +229,8 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
       },
     },
     update: {
-      summary: 'change label, expiry, IP allowlist or allowed models',
-      usage: 'op-admin keys update KEY_ID [--label LABEL] [--expires-at DATE|UNIX | --no-expiry] [--allow CIDR ... | --clear-allowlist] [--models ID|PATTERN ... | --all-models]',
+      summary: 'change label, expiry, IP allowlist, allowed models or budget',
+      usage: 'op-admin keys update KEY_ID [--label LABEL] [--expires-at DATE|UNIX | --no-expiry] [--allow CIDR ... | --clear-allowlist] [--models ID|PATTERN ... | --all-models] [--budget-usd N --budget-period P | --no-budget]',
       options: {
         label: { type: 'string' },
         'expires-at': { type: 'string' },
@@ -193,6 +238,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         allow: { type: 'string', multiple: true },
         'clear-allowlist': { type: 'boolean' },
         ...MODEL_OPTIONS,
+        ...BUDGET_OPTIONS,
       },
       async run(client, args, values) {
         const id = one(args, 'key id', this.usage);
@@ -204,6 +250,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         if (allow.length) body.ip_allowlist = allow;
         if (values['clear-allowlist']) body.ip_allowlist = null;
         allowedModels(values, body);
+        budget(values, body);
         return key(await client.call('PATCH', `/admin/keys/${path(id)}`, body));
       },
     },

@@ -9,6 +9,7 @@ export interface AccountWire {
   limits: Record<string, number | null>;
   key_quota: number | null;
   allowed_models?: string[] | null;
+  budget?: BudgetWire | null;
   created_at: number;
   updated_at: number | null;
   active_keys?: number;
@@ -27,9 +28,26 @@ export interface KeyWire {
   revoked_at: number | null;
   ip_allowlist: string[];
   allowed_models?: string[] | null;
+  budget?: BudgetWire | null;
   replaces: string | null;
   replaced_by: string | null;
   secret?: string;
+}
+
+export interface BudgetWire {
+  limit_usd: number;
+  period: string;
+}
+
+export interface EventWire {
+  type: string;
+  created_at: number;
+  scope: string;
+  key_id: string;
+  threshold_percent: number;
+  budget: BudgetWire;
+  period: string;
+  settled_usd: number;
 }
 
 export interface ListWire<T> {
@@ -40,6 +58,15 @@ export interface ListWire<T> {
 
 const limit = (v: number | null | undefined): Cell => (v === null ? 'unlimited' : v);
 const modelList = (v: string[] | null | undefined): string => (v ? v.join(', ') : 'all');
+const budgetText = (b: BudgetWire | null | undefined): string => (b ? `$${b.limit_usd} ${b.period === 'total' ? 'in total' : `per ${b.period}`}` : 'none');
+
+export function eventsTable(events: readonly EventWire[]): string {
+  if (!events.length) return 'No events.';
+  return table(
+    ['TIME', 'BUDGET', 'KEY', 'THRESHOLD', 'PERIOD', 'SETTLED USD'],
+    events.map((e) => [time(e.created_at), `${e.scope} ${budgetText(e.budget)}`, e.key_id, `${e.threshold_percent}%`, e.period, e.settled_usd]),
+  );
+}
 
 export function accountsTable(accounts: readonly AccountWire[]): string {
   if (!accounts.length) return 'No accounts.';
@@ -57,7 +84,7 @@ export function accountDetails(a: AccountWire): string {
     ['key quota', limit(a.key_quota)],
   ];
   if (a.active_keys !== undefined) pairs.push(['active keys', a.active_keys]);
-  pairs.push(['allowed models', modelList(a.allowed_models)]);
+  pairs.push(['allowed models', modelList(a.allowed_models)], ['budget', budgetText(a.budget)]);
   for (const [name, value] of Object.entries(a.limits)) {
     const custom = a.custom_limits && name in a.custom_limits ? ' (custom)' : '';
     pairs.push([name.replace(/_/g, ' '), `${limit(value) ?? '-'}${custom}`]);
@@ -83,6 +110,7 @@ export function keyDetails(k: KeyWire): string {
     ['status', k.status],
     ['ip allowlist', k.ip_allowlist.join(', ')],
     ['allowed models', modelList(k.allowed_models)],
+    ['budget', budgetText(k.budget)],
     ['created', time(k.created_at)],
     ['last used', time(k.last_used_at)],
     ['expires', time(k.expires_at)],

@@ -1,4 +1,5 @@
 // Creating accounts and keys. The secret is returned once, here, and never stored: only its hash is.
+import type { Budget } from './limits/budget';
 import type { Clock } from './clock';
 import { newAccountId, newKeyId } from './ids';
 import { generateApiKey, hashApiKey, keyHint } from './keys';
@@ -26,6 +27,7 @@ export interface KeyOptions {
   expiresAt?: string;
   ipAllowlist?: string[];
   allowedModels?: string[];
+  budget?: Budget;
   /** The key this one replaces (rotation). */
   replaces?: string;
 }
@@ -50,6 +52,7 @@ export function newKey(accountId: string, input: KeyOptions, clock: Clock): Issu
     ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
     ...(input.ipAllowlist?.length ? { ipAllowlist: input.ipAllowlist } : {}),
     ...(input.allowedModels ? { allowedModels: input.allowedModels } : {}),
+    ...(input.budget ? { budget: input.budget } : {}),
     ...(input.replaces ? { replaces: input.replaces } : {}),
   };
   return { secret, record };

@@ -29,6 +29,7 @@ import {
 import { randomBase62 } from './keys';
 import { modelAccess } from './model-access';
 import { Admission, logError } from './limits/admission';
+import { worstCaseNano } from './limits/budget';
 import { checkMaxTokens, outputCap, reservationFor } from './limits/policy';
 import type { RequestContext } from './result';
 import { planRoute, type RoutingPlan } from './routing';
@@ -123,7 +124,7 @@ export async function generate(spec: GenerationSpec, ctx: RequestContext, deps: 
     check = await outputCheck(request.output);
     const reservation = reservationFor(request, plan.models, admission.limits);
     promptEstimate = reservation.promptTokens;
-    await admission.admit(reservation.reserved);
+    await admission.admit(reservation.reserved, worstCaseNano(request, plan.models, admission.limits));
   } catch (err) {
     throw await withHeaders(err, admission);
   }
@@ -318,7 +319,7 @@ class Admitted {
       errorCode,
     });
     // One write: the counters settle and the record rides along to the usage aggregator (core/usage).
-    await this.admission.settle(record.totalTokens, encodeRecord(record));
+    await this.admission.settle(record.totalTokens, record.costNanoUsd, encodeRecord(record));
   }
 }
 

@@ -2,6 +2,7 @@
 // an implementation of these interfaces (lambda/store/ provides the one DynamoDB implementation).
 
 import type { AssistantPart, Message } from './canonical/content';
+import type { Budget } from './limits/budget';
 import type { LimitStore } from './limits/port';
 import type { Limits } from './plans';
 import type { UsageStore } from './usage/port';
@@ -16,6 +17,8 @@ export interface AccountRecord {
   customLimits?: Partial<Limits>;
   /** Catalog ids and `*` patterns its keys may use (core/model-access.ts); absent: every model. */
   allowedModels?: string[];
+  /** A USD budget all its keys share (core/limits/budget.ts). */
+  budget?: Budget;
   /** ISO 8601. */
   createdAt: string;
   updatedAt?: string;
@@ -39,6 +42,8 @@ export interface KeyRecord {
   ipAllowlist?: string[];
   /** Catalog ids and `*` patterns this key may use, within its account's; absent: every model. */
   allowedModels?: string[];
+  /** A USD budget of the key's own, besides its account's. */
+  budget?: Budget;
   updatedAt?: string;
   revokedAt?: string;
   /** Rotation links: the key this one replaced, and the key that replaced this one. */
@@ -127,9 +132,34 @@ export interface ResponseStore {
   delete(id: string): Promise<boolean>;
 }
 
+/** A budget crossing 50, 80 or 100% of its limit in a period: recorded once, readable by the account's admins. */
+export interface BudgetEvent {
+  /** ISO 8601. */
+  at: string;
+  type: 'budget.threshold';
+  accountId: string;
+  scope: 'key' | 'account';
+  /** The key whose budget it is (scope key), or whose request crossed the account's. */
+  keyId: string;
+  threshold: 50 | 80 | 100;
+  limitUsd: number;
+  period: string;
+  /** The period's name ("2026-12", "week of 2026-11-30", "total"). */
+  periodLabel: string;
+  settledUsd: number;
+}
+
+export interface EventLog {
+  record(event: BudgetEvent): Promise<void>;
+  /** The account's events, newest first. */
+  list(accountId: string, limit: number): Promise<BudgetEvent[]>;
+}
+
 export interface Store {
   keys: KeyStore;
   audit: AuditLog;
+  /** Budget events, per account (counters table). */
+  events: EventLog;
   /** Rate-limit counters and concurrency leases (counters table). */
   limits: LimitStore;
   /** Usage records and aggregates (usage table). */

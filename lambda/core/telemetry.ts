@@ -2,6 +2,7 @@
 // into structured log lines and CloudWatch EMF metrics. No AWS import here.
 import type { Attempt } from './fallback';
 import type { Phase } from './health/breaker';
+import type { BudgetEvent } from './records';
 
 /** One breaker changing phase, as one instance saw it. */
 export interface BreakerChange {
@@ -48,4 +49,6 @@ export interface RequestReport {
 export interface Telemetry {
   request(report: RequestReport): void;
   breaker(change: BreakerChange): void;
+  /** A budget crossed 50, 80 or 100% of its limit (once per budget, period and threshold). */
+  budget?(event: BudgetEvent): void;
 }

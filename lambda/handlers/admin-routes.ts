@@ -65,6 +65,15 @@ const ROUTES: readonly Route[] = [
     },
   },
   {
+    pattern: /^\/admin\/accounts\/([^/]+)\/events$/,
+    methods: {
+      GET: (req, ctx, id) => {
+        parse.parseEmptyBody(req.body);
+        return accounts.listEvents(ctx, id);
+      },
+    },
+  },
+  {
     pattern: /^\/admin\/keys\/([^/]+)$/,
     methods: {
       GET: async (req, ctx, id) => {

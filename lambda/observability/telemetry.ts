@@ -19,6 +19,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Config } from '../config';
 import type { Attempt } from '../core/fallback';
 import type { Phase } from '../core/health/breaker';
+import type { BudgetEvent } from '../core/records';
 import type { BreakerChange, RequestReport, Telemetry } from '../core/telemetry';
 
 export const SERVICE = 'originalpoint';
@@ -105,6 +106,13 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         const doc = withMetrics({ service, provider: a.provider, model: a.model }, [[[['service', 'provider', 'model']], attemptMetrics(a, i < lastCall)]]);
         if ('_aws' in doc) write(doc);
       });
+    },
+    budget(event: BudgetEvent): void {
+      // One line that is both the log entry and the metric: the alarm-worthy 100% is its own metric.
+      const doc = withMetrics({ level: 'WARN', message: 'budget threshold', service, ...event }, [
+        [[['service']], [['BudgetThresholds', 1], ...(event.threshold === 100 ? ([['BudgetsExhausted', 1]] as Metric[]) : [])]],
+      ]);
+      if (logs('WARN') || '_aws' in doc) write(logs('WARN') ? doc : pick(doc, ['service', '_aws', 'BudgetThresholds', 'BudgetsExhausted']));
     },
     breaker(change: BreakerChange): void {
       logger.warn('breaker', { ...change });

@@ -5,6 +5,8 @@
 //   le0..le3, lc0..lc3  lease slots: slot e % 4 counts the leases last renewed in lease epoch e (tag le)
 //   mw0/mr0/mt0, mw1..  minute slots: slot m % 2 holds minute m's requests and tokens
 //   ow0/ot0, ow1/ot1    month slots: slot (12 * year + month) % 2 holds that month's tokens (tag YYYYMM)
+//   bw0/bs0/bc0, bw1..  budget slots (only with a budget): period tag, nano-USD spent (settled costs plus
+//                       running requests' reservations) and nano-USD settled (core/limits/budget.ts)
 //   n                   settlements so far: the position of the record `u` in this item's stream
 //   u                   the last settled request's usage record (JSON); every other write removes it, so a
 //                       stream image carries a record exactly when a settlement wrote it
@@ -23,6 +25,7 @@ import { marshall, type AttributeValue } from './dynamo-http';
 export const LEASE_SLOTS = 4;
 const MINUTE_SLOTS = 2;
 const MONTH_SLOTS = 2;
+const BUDGET_SLOTS = 2;
 
 interface LeaseSlot {
   epoch: number;
@@ -37,6 +40,11 @@ interface MonthSlot {
   window: number;
   tokens: number;
 }
+interface BudgetSlot {
+  window: number;
+  spent: number;
+  settled: number;
+}
 
 /** The item as last seen; absent slots are undefined. */
 export interface Image {
@@ -44,6 +52,7 @@ export interface Image {
   leases: Array<LeaseSlot | undefined>;
   minutes: Array<MinuteSlot | undefined>;
   months: Array<MonthSlot | undefined>;
+  budgets: Array<BudgetSlot | undefined>;
 }
 
 type Raw = Record<string, Record<string, unknown>>;
@@ -64,7 +73,11 @@ export function imageOf(raw: Raw | undefined): Image {
     const window = num(r, `ow${s}`);
     return window === undefined ? undefined : { window, tokens: num(r, `ot${s}`) ?? 0 };
   });
-  return { active: num(r, 'a') ?? 0, leases, minutes, months };
+  const budgets = Array.from({ length: BUDGET_SLOTS }, (_, s) => {
+    const window = num(r, `bw${s}`);
+    return window === undefined ? undefined : { window, spent: num(r, `bs${s}`) ?? 0, settled: num(r, `bc${s}`) ?? 0 };
+  });
+  return { active: num(r, 'a') ?? 0, leases, minutes, months, budgets };
 }
 
 /** "YYYY-MM" as the number YYYYMM, and the month's slot. */
@@ -83,22 +96,26 @@ export function valuesOf(image: Image, now: Current): CounterValues {
   const minute = image.minutes[minuteSlot(now.minute)];
   const month = image.months[monthSlot(now.month)];
   const dead = deadSlots(image, now.epoch).reduce((sum, s) => sum + image.leases[s]!.count, 0);
+  const budget = now.budget ? image.budgets[now.budget.slot] : undefined;
+  const inPeriod = budget !== undefined && budget.window === now.budget?.tag;
   return {
     requestsMinute: minute?.window === now.minute ? minute.requests : 0,
     tokensMinute: minute?.window === now.minute ? minute.tokens : 0,
     tokensMonth: month?.window === monthNumber(now.month) ? month.tokens : 0,
     active: image.active - dead,
+    ...(now.budget ? { budgetSpent: inPeriod ? budget.spent : 0, budgetSettled: inPeriod ? budget.settled : 0 } : {}),
   };
 }
 
 /** Which limit has no room for this charge, read from the item as it is; undefined when all have room. */
-export function refusal(image: Image, charge: ShardCharge, now: Current): LimitName | undefined {
+export function refusal(image: Image, charge: ShardCharge, now: Current): LimitName | 'budget' | undefined {
   const v = valuesOf(image, now);
   const over = (used: number, c: Charge | undefined) => c !== undefined && used > c.ceiling;
   if (over(v.requestsMinute, charge.minute.requests)) return 'requestsPerMinute';
   if (over(v.tokensMinute, charge.minute.tokens)) return 'tokensPerMinute';
   if (charge.lease && v.active >= charge.lease.limit) return 'concurrentRequests';
   if (over(v.tokensMonth, charge.month.tokens)) return 'tokensPerMonth';
+  if (over(v.budgetSpent ?? 0, charge.budget?.spend)) return 'budget';
   return undefined;
 }
 
@@ -222,6 +239,13 @@ export function admitUpdate(image: Image | undefined, charge: ShardCharge, now: 
   windowInto(e, `ow${o}`, o, image?.months[o]?.window, image !== undefined, monthNumber(now.month), [
     { name: 'ot', amount: charge.month.reserved, ...(charge.month.tokens ? { charge: charge.month.tokens } : {}) },
   ]);
+  if (charge.budget && now.budget) {
+    const b = now.budget.slot;
+    windowInto(e, `bw${b}`, b, image?.budgets[b]?.window, image !== undefined, now.budget.tag, [
+      { name: 'bs', amount: charge.budget.reserved, ...(charge.budget.spend ? { charge: charge.budget.spend } : {}) },
+      { name: 'bc', amount: 0 },
+    ]);
+  }
   return e;
 }
 
@@ -232,8 +256,11 @@ export function admitUpdate(image: Image | undefined, charge: ShardCharge, now: 
  */
 export function settleUpdate(image: Image | undefined, s: ShardSettlement): { expr: Expr; leaseHeld: boolean } {
   const e = new Expr();
-  e.set.push(`${e.a('u')} = ${e.v(s.record)}`, `${e.a('ttl')} = ${e.v(Math.ceil(s.expiresAt / 1000))}`);
-  e.add.push(`${e.a('n')} ${e.v(1)}`);
+  e.set.push(`${e.a('ttl')} = ${e.v(Math.ceil(s.expiresAt / 1000))}`);
+  if (s.record !== undefined) {
+    e.set.push(`${e.a('u')} = ${e.v(s.record)}`);
+    e.add.push(`${e.a('n')} ${e.v(1)}`);
+  } else e.remove.push(e.a('u'));
   let leaseHeld = false;
   if (s.lease && (!image || image.leases[leaseSlot(s.lease.epoch)]?.epoch === s.lease.epoch)) {
     const slot = leaseSlot(s.lease.epoch);
@@ -255,6 +282,13 @@ export function settleUpdate(image: Image | undefined, s: ShardSettlement): { ex
       e.add.push(`${e.a(`ot${slot}`)} ${e.v(s.month.tokens)}`);
       e.conditions.push(`${e.a(`ow${slot}`)} = ${e.v(window)}`);
     }
+  }
+  if (s.budget && (!image || image.budgets[s.budget.slot]?.window === s.budget.tag)) {
+    // A period that is over keeps what was counted in it: the request's cost belongs to the period it was admitted in.
+    const slot = s.budget.slot;
+    if (s.budget.correction !== 0) e.add.push(`${e.a(`bs${slot}`)} ${e.v(s.budget.correction)}`);
+    if (s.budget.cost !== 0) e.add.push(`${e.a(`bc${slot}`)} ${e.v(s.budget.cost)}`);
+    e.conditions.push(`${e.a(`bw${slot}`)} = ${e.v(s.budget.tag)}`);
   }
   return { expr: e, leaseHeld };
 }

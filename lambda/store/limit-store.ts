@@ -6,7 +6,7 @@
 // changing the same slots at that moment, which a few tries outlast.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CounterValues, Current, LimitStore, ShardAdmission, ShardCharge, ShardRef, ShardSettlement } from '../core/limits/port';
+import type { CounterValues, Current, LimitStore, Settled, ShardAdmission, ShardCharge, ShardRef, ShardSettlement } from '../core/limits/port';
 import { admitUpdate, imageOf, refusal, renewUpdate, settleUpdate, valuesOf, type Expr, type Image } from './counter-item';
 import { marshall, type DynamoHttp, type RefusedCondition } from './dynamo-http';
 import { CountedStore, type RequestCounter } from './request-counter';
@@ -85,14 +85,17 @@ export class DynamoLimitStore extends CountedStore implements LimitStore {
     throw new Error(`the counters of ${ref.keyId} kept changing: no admission after ${TRIES} tries`);
   }
 
-  async settle(ref: ShardRef, settlement: ShardSettlement): Promise<{ leaseHeld: boolean }> {
+  async settle(ref: ShardRef, settlement: ShardSettlement): Promise<Settled> {
     // Planned without a view first (every part conditional on still applying, which it nearly always
     // does), then from the item as the refusal showed it.
     let view: Image | undefined;
     for (let i = 0; i < TRIES; i++) {
       const { expr, leaseHeld } = settleUpdate(view, settlement);
       const out = await this.update('settle', ref, expr);
-      if (out.ok) return { leaseHeld };
+      if (out.ok) {
+        const b = settlement.budget && out.image.budgets[settlement.budget.slot];
+        return { leaseHeld, ...(b && b.window === settlement.budget?.tag ? { budgetSettled: b.settled } : {}) };
+      }
       view = out.image;
     }
     throw new Error(`the counters of ${ref.keyId} kept changing: no settlement after ${TRIES} tries`);

@@ -1,7 +1,7 @@
 // Cross-origin access to /v1, one source for the function URL's CORS settings (lib/gateway-stack.ts) and
 // the local runtime's emulation of them. The request headers are those the official OpenAI and Anthropic
 // JavaScript SDKs send from a browser; the exposed ones are what a browser client may read back: the
-// rate-limit state, Retry-After, the request id and the gateway's routing headers.
+// rate-limit and budget state, Retry-After, the request id and the gateway's routing headers.
 export const CORS = {
   allowOrigins: ['*'],
   allowMethods: ['GET', 'POST', 'DELETE'],
@@ -41,6 +41,10 @@ export const CORS = {
     'x-ratelimit-reset-tokens-month',
     'x-ratelimit-limit-concurrent-requests',
     'x-ratelimit-remaining-concurrent-requests',
+    'x-budget-limit-usd',
+    'x-budget-remaining-usd',
+    'x-budget-reset',
+    'x-budget-scope',
     'retry-after',
     'x-request-id',
     'x-op-routing-used',

@@ -175,6 +175,21 @@ describe('the key life cycle through the CLI', () => {
     expect((await local('keys', 'update', key.id, '--models', 'gpt-5', '--all-models')).code).toBe(2);
   });
 
+  it('sets and removes budgets on accounts and keys, and lists budget events', async () => {
+    const account = await json<AccountOut>('accounts', 'create', '--name', 'Budget Co', '--plan', 'pro', '--budget-usd', '250', '--budget-period', 'month');
+    expect(account.budget).toEqual({ limit_usd: 250, period: 'month' });
+    const key = await json<KeyOut>('keys', 'create', account.id, '--budget-usd', '2.50', '--budget-period', 'day');
+    expect(key.budget).toEqual({ limit_usd: 2.5, period: 'day' });
+    expect((await local('keys', 'show', key.id)).stdout).toMatch(/budget\s+\$2\.5 per day/);
+    expect((await local('accounts', 'show', account.id)).stdout).toMatch(/budget\s+\$250 per month/);
+    expect((await json<KeyOut>('keys', 'update', key.id, '--no-budget')).budget).toBeNull();
+    expect((await local('accounts', 'events', account.id)).stdout).toContain('No events.');
+    expect((await local('keys', 'update', key.id, '--budget-usd', '5')).code).toBe(2);
+    const bad = await local('keys', 'update', key.id, '--budget-usd', '5', '--budget-period', 'year');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('budget.period');
+  });
+
   it('prints tables by default, with the secret shown once', async () => {
     const account = await json<AccountOut>('accounts', 'create', '--name', 'Tables', '--plan', 'pro');
     const created = await local('keys', 'create', account.id, '--label', 'web');

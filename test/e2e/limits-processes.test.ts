@@ -13,6 +13,8 @@ import { SIM_PROTOCOLS, startSimulator, type Simulator } from '../../lambda/loca
 import type { EventSource } from '../../lambda/local/event-source';
 import { startUsageStream } from '../../lambda/local/usage-stream';
 import { ensureTables } from '../../lambda/store/bootstrap';
+import { budgetWindow } from '../../lambda/core/limits/budget';
+import { leaseEpochAt, windowsAt } from '../../lambda/core/limits/windows';
 import { createStore } from '../../lambda/store/dynamo';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway';
 import { clientFor, countersWhenSettled, leasesReleased, limitedKey, recordsOf, sum } from '../helpers/limits';
@@ -118,6 +120,47 @@ describe.each([
     const used = sum(admitted, (r) => r.usage.total_tokens);
     const expected = { requestsMinute: L, tokensMinute: used, tokensMonth: used, active: 0 };
     expect(await countersWhenSettled(store, key.keyId, at, expected, 5_000, LEASE_MS)).toEqual(expected);
+  });
+});
+
+describe('exactly a USD budget across two processes', () => {
+  it(`admits the ${L} of ${N} simultaneous requests whose worst-case cost fits, refuses the rest, and never settles more than the budget`, async () => {
+    const key = await limitedKey(store, systemClock, GENEROUS);
+    const record = (await store.keys.getKeyById(key.keyId))!;
+    // The worst case of one request, as admission reserves it: seen in the headers of a stream's start
+    // (nothing else spent yet) under a budget far above it.
+    const probeLimit = 1;
+    await store.keys.updateKey({ ...record, budget: { limitUsd: probeLimit, period: 'month' } });
+    const { data: probe, response } = await clientFor(gateways[0]!.baseUrl, key.secret).chat.completions.create({ ...body, stream: true }).withResponse();
+    const worstNano = Math.round((probeLimit - Number(response.headers.get('x-budget-remaining-usd'))) * 1e9);
+    for await (const _ of probe) void _;
+    expect(worstNano).toBeGreaterThan(0);
+
+    // A fresh key whose budget fits L worst cases and half of one more (whole micro-dollars, as the API takes them).
+    const fresh = await limitedKey(store, systemClock, GENEROUS);
+    const limitNano = Math.ceil((L * worstNano + worstNano / 2) / 1000) * 1000;
+    expect(limitNano).toBeLessThan((L + 1) * worstNano);
+    const freshRecord = (await store.keys.getKeyById(fresh.keyId))!;
+    await store.keys.updateKey({ ...freshRecord, budget: { limitUsd: limitNano / 1e9, period: 'month' } });
+    simulator.configure('openai', { ttftMs: 1_000 });
+    const at = Date.now();
+    const results = await burst(fresh.secret, true);
+
+    const admitted = results.filter((r) => r.ok);
+    const refused = results.filter((r) => !r.ok);
+    expect(admitted).toHaveLength(L);
+    expect(refused).toHaveLength(N - L);
+    for (const r of refused) expect(r.message).toContain('Budget exceeded');
+    const records = await recordsOf(store, fresh.accountId, L);
+    const spent = sum(records, (r) => r.costNanoUsd);
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThanOrEqual(limitNano);
+    // The counter holds exactly the settled costs: every reservation moved to its cost or was given back.
+    const budget = budgetWindow('month', at);
+    const w = windowsAt(at);
+    await leasesReleased(store, fresh.keyId, at, LEASE_MS);
+    const values = await store.limits.read({ keyId: fresh.keyId, shard: 0 }, { epoch: leaseEpochAt(at, LEASE_MS), minute: Number(w.minute), month: w.month, budget });
+    expect(values).toMatchObject({ budgetSpent: spent, budgetSettled: spent });
   });
 });
 

@@ -4,7 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TABLE_ACTIONS, ADMIN_USAGE_ACTIONS, CHAT_TABLE_ACTIONS, GatewayStack } from '../../lib/gateway-stack';
+import { ADMIN_COUNTERS_ACTIONS, ADMIN_TABLE_ACTIONS, ADMIN_USAGE_ACTIONS, CHAT_TABLE_ACTIONS, GatewayStack } from '../../lib/gateway-stack';
 import { CORS } from '../../lambda/wire/cors';
 import { TABLES } from '../../lambda/store/tables';
 
@@ -217,13 +217,15 @@ describe('admin API', () => {
     });
   });
 
-  it('lets the admin function do item reads, writes and queries on the keys table and its index, query usage, and nothing else', () => {
+  it('lets the admin function do item reads, writes and queries on the keys table and its index, query usage and budget events, and nothing else', () => {
     const all = grants(id(stack.admin.role));
     const keys = `\${${id(stack.tables.byId.keys)}.Arn}`;
     const usage = `\${${id(stack.tables.byId.usage)}.Arn}`;
+    const counters = `\${${id(stack.tables.byId.counters)}.Arn}`;
     const keysIndexes = TABLES.find((t) => t.id === 'keys')!.indexes.map((i) => `${keys}/index/${i.name}`);
     const dynamo = all.filter((g) => g.action.startsWith('dynamodb:'));
-    const onKeys = dynamo.filter((g) => g.resource !== usage);
+    const onKeys = dynamo.filter((g) => g.resource !== usage && g.resource !== counters);
+    expect(dynamo.filter((g) => g.resource === counters).map((g) => g.action)).toEqual([...ADMIN_COUNTERS_ACTIONS]);
     expect(new Set(onKeys.map((g) => g.action))).toEqual(new Set(ADMIN_TABLE_ACTIONS));
     expect(new Set(onKeys.map((g) => g.resource))).toEqual(new Set([keys, ...keysIndexes]));
     // Usage reports: read-only, one action.

@@ -34,7 +34,7 @@ const NOW = Math.ceil(Date.UTC(2026, 0, 15, 12, 0, 0) / EPOCH) * EPOCH + 1_000;
 const OPEN: Limits = { requestsPerMinute: null, tokensPerMinute: null, tokensPerMonth: null, concurrentRequests: null, maxTokensPerRequest: null };
 const input = (keyId: string, limits: Partial<Limits>, reserved = 100, now = NOW): AdmitInput => ({ keyId, limits: { ...OPEN, ...limits }, reserved, windows: windowsAt(now), now, leaseMs: LEASE_MS });
 const read = (keyId: string, at = NOW, limits: Partial<Limits> = {}) => limiter.read(keyId, { ...OPEN, ...limits }, windowsAt(at), at, LEASE_MS);
-const settle = (ticket: Ticket, used: number, at = NOW) => limiter.settle(ticket, used, '{"requestId":"r"}', at);
+const settle = (ticket: Ticket, used: number, at = NOW) => limiter.settle(ticket, used, 0, '{"requestId":"r"}', at);
 async function admitted(i: AdmitInput): Promise<Ticket> {
   const outcome = await limiter.admit(i);
   if (!outcome.admitted) throw new Error(`not admitted: ${outcome.limit}`);
@@ -86,7 +86,7 @@ describe('settlement and leases', () => {
     expect(await read(keyId)).toEqual({ requestsMinute: 1, tokensMinute: 42, tokensMonth: 42, active: 0 });
     // A second settlement of the same request must not free another request's slot.
     await admitted(input(keyId, { concurrentRequests: 1 }));
-    await limiter.settle({ ...ticket, reserved: 42 }, 42, '{"requestId":"r"}', NOW);
+    await limiter.settle({ ...ticket, reserved: 42 }, 42, 0, '{"requestId":"r"}', NOW);
     expect((await read(keyId)).active).toBe(0);
   });
 
@@ -165,7 +165,7 @@ describe('the cost of a request', () => {
     expect(await limiter.admit(input(keyId, limits))).toMatchObject({ admitted: false, limit: 'concurrentRequests' });
     expect(units()).toBe(1);
     store.requests!.reset();
-    await limiter.settle(tickets.pop()!, 150, JSON.stringify({ requestId: 'x'.repeat(36), model: 'y'.repeat(600) }), NOW);
+    await limiter.settle(tickets.pop()!, 150, 0, JSON.stringify({ requestId: 'x'.repeat(36), model: 'y'.repeat(600) }), NOW);
     expect(units()).toBe(1);
     expect((await read(keyId)).active).toBe(499);
   });

@@ -18,6 +18,7 @@ export async function createAccount(ctx: AdminContext, input: AccountInput) {
     plan: input.plan,
     ...(input.customLimits ? { customLimits: input.customLimits } : {}),
     ...(input.allowedModels ? { allowedModels: input.allowedModels } : {}),
+    ...(input.budget ? { budget: input.budget } : {}),
     createdAt: iso(ctx.clock),
   };
   await audit(ctx, { action: 'account.create', accountId: account.accountId, fields: wireFields(input) });
@@ -63,6 +64,8 @@ export async function updateAccount(ctx: AdminContext, accountId: string, patch:
   else if (patch.customLimits) next.customLimits = patch.customLimits;
   if (patch.allowedModels === null) delete next.allowedModels;
   else if (patch.allowedModels) next.allowedModels = patch.allowedModels;
+  if (patch.budget === null) delete next.budget;
+  else if (patch.budget) next.budget = patch.budget;
 
   await audit(ctx, { action: 'account.update', accountId, fields: wireFields(patch) });
   if (!(await ctx.store.keys.updateAccount(next))) await requireAccount(ctx, accountId);
@@ -76,6 +79,27 @@ export async function updateAccount(ctx: AdminContext, accountId: string, patch:
     warnings.push(`${scoped} active key(s) carry IP allowlists, which the ${plan} plan does not offer; they stay enforced and can be cleared but not changed.`);
   }
   return { ...accountView(next), active_keys: keys.length, warnings };
+}
+
+/** The account's budget events (50, 80 and 100% of a key's or the account's budget), newest first. */
+export async function listEvents(ctx: AdminContext, accountId: string) {
+  await requireAccount(ctx, accountId);
+  const events = await ctx.store.events.list(accountId, 100);
+  return {
+    object: 'list' as const,
+    data: events.map((e) => ({
+      object: 'event' as const,
+      type: e.type,
+      created_at: Math.floor(Date.parse(e.at) / 1000),
+      scope: e.scope,
+      key_id: e.keyId,
+      threshold_percent: e.threshold,
+      budget: { limit_usd: e.limitUsd, period: e.period },
+      period: e.periodLabel,
+      settled_usd: e.settledUsd,
+    })),
+    has_more: false,
+  };
 }
 
 /** Revokes every key first, so no key of a deleted account works even while the account item lingers. */

@@ -47,6 +47,8 @@ export async function updateKey(ctx: AdminContext, keyId: string, patch: KeyPatc
   else if (patch.ipAllowlist !== undefined) next.ipAllowlist = patch.ipAllowlist;
   if (patch.allowedModels === null) delete next.allowedModels;
   else if (patch.allowedModels !== undefined) next.allowedModels = patch.allowedModels;
+  if (patch.budget === null) delete next.budget;
+  else if (patch.budget !== undefined) next.budget = patch.budget;
 
   await audit(ctx, { action: 'key.update', accountId: key.accountId, keyId, fields: wireFields(patch) });
   if (!(await ctx.store.keys.updateKey(next))) await requireKey(ctx, keyId);
@@ -68,7 +70,7 @@ export async function rotateKey(ctx: AdminContext, keyId: string, input: RotateI
   await requireAccount(ctx, old.accountId);
   const { secret, record } = newKey(
     old.accountId,
-    { label: old.label, ipAllowlist: old.ipAllowlist, allowedModels: old.allowedModels, expiresAt: input.expiresAt, replaces: keyId },
+    { label: old.label, ipAllowlist: old.ipAllowlist, allowedModels: old.allowedModels, budget: old.budget, expiresAt: input.expiresAt, replaces: keyId },
     ctx.clock,
   );
   const retired = retireForRotation(old, record.keyId, now, input.graceSeconds);

@@ -7,6 +7,8 @@ import { parseCidr } from './cidr';
 import { fail, integer, jsonObject, oneOf, onlyKnown, queryInteger, text, type Json } from './fields';
 import { parseCustomLimits } from './limits-wire';
 import { parseAllowedModels } from './model-list';
+import { parseBudget } from './budget-wire';
+import type { Budget } from '../limits/budget';
 import type { Catalog } from '../catalog';
 
 export const MAX_ALLOWLIST_ENTRIES = 100;
@@ -20,6 +22,7 @@ export interface AccountInput {
   plan: Plan;
   customLimits?: Partial<Limits>;
   allowedModels?: string[];
+  budget?: Budget;
 }
 
 export interface AccountPatch {
@@ -29,6 +32,8 @@ export interface AccountPatch {
   customLimits?: Partial<Limits> | null;
   /** null: every model. */
   allowedModels?: string[] | null;
+  /** null removes it. */
+  budget?: Budget | null;
 }
 
 export interface KeyInput {
@@ -36,6 +41,7 @@ export interface KeyInput {
   expiresAt?: string;
   ipAllowlist?: string[];
   allowedModels?: string[];
+  budget?: Budget;
 }
 
 export interface KeyPatch {
@@ -46,6 +52,8 @@ export interface KeyPatch {
   ipAllowlist?: string[] | null;
   /** null: every model (within the account's). */
   allowedModels?: string[] | null;
+  /** null removes it. */
+  budget?: Budget | null;
 }
 
 export interface RotateInput {
@@ -88,7 +96,7 @@ function ipAllowlist(v: unknown): string[] {
 
 export function parseAccountInput(body: string | null | undefined, catalog: Catalog): AccountInput {
   const b = jsonObject(body);
-  onlyKnown(b, ['name', 'plan', 'custom_limits', 'allowed_models']);
+  onlyKnown(b, ['name', 'plan', 'custom_limits', 'allowed_models', 'budget']);
   if (b.name === undefined) fail(`Missing required parameter: 'name'.`, 'name', 'missing_parameter');
   const plan = b.plan === undefined ? 'free' : oneOf(b.plan, 'plan', PLAN_NAMES);
   const input: AccountInput = { name: name(b.name), plan };
@@ -98,14 +106,15 @@ export function parseAccountInput(body: string | null | undefined, catalog: Cata
     input.customLimits = limits;
   }
   if (b.allowed_models !== undefined && b.allowed_models !== null) input.allowedModels = parseAllowedModels(b.allowed_models, catalog);
+  if (b.budget !== undefined && b.budget !== null) input.budget = parseBudget(b.budget);
   return input;
 }
 
 /** Whether custom limits fit the resulting plan is the service's check: it depends on the stored account. */
 export function parseAccountPatch(body: string | null | undefined, catalog: Catalog): AccountPatch {
   const b = jsonObject(body);
-  onlyKnown(b, ['name', 'plan', 'custom_limits', 'allowed_models']);
-  nothingToChange(b, ['name', 'plan', 'custom_limits', 'allowed_models']);
+  onlyKnown(b, ['name', 'plan', 'custom_limits', 'allowed_models', 'budget']);
+  nothingToChange(b, ['name', 'plan', 'custom_limits', 'allowed_models', 'budget']);
   const patch: AccountPatch = {};
   if (b.name !== undefined) patch.name = name(b.name);
   if (b.plan !== undefined) patch.plan = oneOf(b.plan, 'plan', PLAN_NAMES);
@@ -114,7 +123,7 @@ export function parseAccountPatch(body: string | null | undefined, catalog: Cata
   return patch;
 }
 
-const KEY_FIELDS = ['label', 'expires_at', 'ip_allowlist', 'allowed_models'];
+const KEY_FIELDS = ['label', 'expires_at', 'ip_allowlist', 'allowed_models', 'budget'];
 
 export function parseKeyInput(body: string | null | undefined, now: number, catalog: Catalog): KeyInput {
   const b = jsonObject(body);
@@ -126,6 +135,7 @@ export function parseKeyInput(body: string | null | undefined, now: number, cata
     if (list.length) input.ipAllowlist = list;
   }
   if (b.allowed_models !== undefined && b.allowed_models !== null) input.allowedModels = parseAllowedModels(b.allowed_models, catalog);
+  if (b.budget !== undefined && b.budget !== null) input.budget = parseBudget(b.budget);
   return input;
 }
 
@@ -141,6 +151,7 @@ export function parseKeyPatch(body: string | null | undefined, now: number, cata
     patch.ipAllowlist = list.length ? list : null;
   }
   if (b.allowed_models !== undefined) patch.allowedModels = b.allowed_models === null ? null : parseAllowedModels(b.allowed_models, catalog);
+  if (b.budget !== undefined) patch.budget = b.budget === null ? null : parseBudget(b.budget);
   return patch;
 }
 

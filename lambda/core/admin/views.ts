@@ -2,6 +2,7 @@
 // absent values. A key's secret appears only in the response that created it.
 import { PLANS, limitsFor } from '../plans';
 import type { AccountRecord, KeyRecord } from '../records';
+import { budgetToWire } from './budget-wire';
 import { limitsToWire } from './limits-wire';
 
 const seconds = (iso: string | undefined): number | null => (iso ? Math.floor(Date.parse(iso) / 1000) : null);
@@ -29,6 +30,7 @@ export function accountView(account: AccountRecord) {
     ip_allowlists: spec.ipAllowlists,
     /** null: every model. */
     allowed_models: account.allowedModels ?? null,
+    budget: budgetToWire(account.budget),
     created_at: seconds(account.createdAt),
     updated_at: seconds(account.updatedAt),
   };
@@ -49,6 +51,7 @@ export function keyView(key: KeyRecord, now: number) {
     ip_allowlist: key.ipAllowlist ?? [],
     /** null: every model the account allows. */
     allowed_models: key.allowedModels ?? null,
+    budget: budgetToWire(key.budget),
     replaces: key.replaces ?? null,
     replaced_by: key.replacedBy ?? null,
   };

@@ -2,16 +2,19 @@
 // the X-RateLimit-* headers of whatever the answer turns out to be, the lease kept alive while the request
 // runs, and settlement (tokens to the real usage, the slot back, the usage record stored) after the last
 // byte. The lifecycle (core/lifecycle.ts) owns when each happens; this owns how.
-import { RateLimitError, ServiceUnavailableError } from '../../wire/errors';
+import { QuotaExceededError, RateLimitError, ServiceUnavailableError } from '../../wire/errors';
 import type { AuthContext } from '../auth';
 import type { GatewayDeps } from '../deps';
 import { limitsFor, type Limits } from '../plans';
 import { rateLimitHeaders, retryAfterSeconds } from './headers';
+import { toNano } from './budget';
+import { AccountBudget, budgetExceeded, budgetHeaders, reportCrossings, type BudgetState } from './budget-guard';
 import { Limiter, type Ticket } from './limiter';
+import type { CounterValues } from './port';
 import { LIMIT_LABELS, type LimitName } from './policy';
-import { leaseEpochMs, windowsAt } from './windows';
+import { leaseEpochMs, windowsAt, type Windows } from './windows';
 
-export type AdmissionDeps = Pick<GatewayDeps, 'config' | 'store' | 'clock'>;
+export type AdmissionDeps = Pick<GatewayDeps, 'config' | 'store' | 'clock' | 'telemetry'>;
 
 /** A store that cannot be reached is asked again after 1 to 5 s, spread so that clients do not return together. */
 const RETRY_AFTER_SPREAD_S = 5;
@@ -24,7 +27,8 @@ export function logError(message: string, err: unknown): void {
 export class Admission {
   readonly limits: Limits;
   private readonly limiter: Limiter;
-  /** Rate-limit headers, once known (at admission or refusal). */
+  private readonly account: AccountBudget;
+  /** Rate-limit and budget headers, once known (at admission or refusal). */
   private known?: Record<string, string>;
   private ticket?: Ticket;
   private storeDown = false;
@@ -39,13 +43,15 @@ export class Admission {
   ) {
     this.limits = limitsFor(auth.account);
     this.limiter = new Limiter(deps.store.limits, random);
+    this.account = new AccountBudget(this.limiter, auth.account);
   }
 
   /**
-   * Reserves 1 request and `reserved` tokens: 429 when a limit is full, 503 when the store cannot be reached
-   * (unless OP_STORE_FAILURE_MODE=open, which serves unmetered and says so).
+   * Reserves 1 request, `reserved` tokens and, against each budget, `worstCaseNano` (the most the request
+   * can cost): 429 when a limit or a budget is full, 503 when the store cannot be reached (unless
+   * OP_STORE_FAILURE_MODE=open, which serves unmetered and says so).
    */
-  async admit(reserved: number): Promise<void> {
+  async admit(reserved: number, worstCaseNano = 0): Promise<void> {
     const { config, clock } = this.deps;
     if (!config.limits.enabled) {
       this.admitted = true;
@@ -55,10 +61,31 @@ export class Admission {
     const now = clock.now();
     const windows = windowsAt(now);
     const keyId = this.auth.key.keyId;
+    const keyBudget = this.auth.key.budget;
     let outcome;
+    let accountValues: CounterValues | undefined;
     try {
-      outcome = await this.limiter.admit({ keyId, limits: this.limits, reserved, windows, now, leaseMs: config.limits.leaseMs });
+      accountValues = await this.account.admit(worstCaseNano, windows, now, config.limits.leaseMs);
+      outcome = await this.limiter
+        .admit({
+          keyId,
+          limits: this.limits,
+          reserved,
+          windows,
+          now,
+          leaseMs: config.limits.leaseMs,
+          ...(keyBudget ? { budget: { limitNano: toNano(keyBudget.limitUsd), period: keyBudget.period, reserved: worstCaseNano } } : {}),
+        })
+        .catch(async (err: unknown) => {
+          await this.releaseAccount(now);
+          throw err;
+        });
     } catch (err) {
+      if (err instanceof QuotaExceededError) {
+        this.known = await this.readHeaders(windows, now);
+        Object.assign(err.headers, this.known, err.headers);
+        throw err;
+      }
       this.storeDown = true;
       if (config.storeFailureMode === 'open') {
         logError('limits store unreachable; serving unmetered', err);
@@ -73,8 +100,14 @@ export class Admission {
       });
     }
     if (!outcome.admitted) {
-      const values = outcome.values ?? (await this.limiter.read(keyId, this.limits, windows, now, config.limits.leaseMs).catch(() => undefined));
-      this.known = values ? rateLimitHeaders(this.limits, values, windows) : {};
+      await this.releaseAccount(now);
+      const values = outcome.values ?? (await this.limiter.read(keyId, this.limits, windows, now, config.limits.leaseMs, keyBudget?.period).catch(() => undefined));
+      this.known = { ...(values ? rateLimitHeaders(this.limits, values, windows) : {}), ...this.budgetHeaders(values, accountValues, now) };
+      if (outcome.limit === 'budget') {
+        const error = budgetExceeded('key', keyBudget!, values?.budgetSpent ?? 0, worstCaseNano, outcome.tooLarge, now);
+        Object.assign(error.headers, this.known, error.headers);
+        throw error;
+      }
       const retryAfter = retryAfterSeconds(outcome.limit, windows, now);
       throw new RateLimitError(refusalMessage(outcome.limit, this.limits, outcome.tooLarge, reserved, retryAfter), {
         headers: { ...this.known, 'retry-after': String(retryAfter) },
@@ -82,31 +115,64 @@ export class Admission {
     }
     this.ticket = outcome.ticket;
     this.admitted = true;
-    this.known = rateLimitHeaders(this.limits, outcome.values, windows);
+    this.known = { ...rateLimitHeaders(this.limits, outcome.values, windows), ...this.budgetHeaders(outcome.values, accountValues, now) };
     if (outcome.ticket.leaseEpoch !== undefined) this.keepLeaseAlive(outcome.ticket);
   }
 
-  /** The key's rate-limit headers: as admission left them, or read now (answers that admit nothing). */
+  /** The key's rate-limit and budget headers: as admission left them, or read now (answers that admit nothing). */
   async headers(): Promise<Record<string, string>> {
     if (this.known) return this.known;
     if (this.storeDown || !this.deps.config.limits.enabled) return {};
     const now = this.deps.clock.now();
-    const windows = windowsAt(now);
     try {
-      const values = await this.limiter.read(this.auth.key.keyId, this.limits, windows, now, this.deps.config.limits.leaseMs);
-      return (this.known = rateLimitHeaders(this.limits, values, windows));
+      return (this.known = await this.readHeaders(windowsAt(now), now));
     } catch (err) {
       logError('limits store unreachable; response goes without rate-limit headers', err);
       return {};
     }
   }
 
-  /** Moves the reservation to what the request used, gives the slot back and stores the usage record. */
-  async settle(usedTokens: number, record: string): Promise<void> {
+  /**
+   * Moves the reservations to what the request used and cost, gives the slot back and stores the usage
+   * record; reports a budget that this request took across 50, 80 or 100%.
+   */
+  async settle(usedTokens: number, costNano: number, record: string): Promise<void> {
     clearInterval(this.heartbeat);
     const now = this.deps.clock.now();
-    if (this.ticket) await this.limiter.settle(this.ticket, usedTokens, record, now);
-    else await this.limiter.record(this.auth.key.keyId, record, now);
+    const { store, telemetry } = this.deps;
+    const accountSettled = await this.account.settle(costNano, now);
+    if (this.account.budget) await reportCrossings(store.events, telemetry, this.auth, 'account', this.account.budget, accountSettled, costNano, now);
+    if (!this.ticket) {
+      await this.limiter.record(this.auth.key.keyId, record, now);
+      return;
+    }
+    const settled = await this.limiter.settle(this.ticket, usedTokens, costNano, record, now);
+    // A sharded key's shards hold equal shares: its first shard speaks for the whole.
+    const { budget } = this.auth.key;
+    if (budget && this.ticket.ref.shard === 0 && settled.budgetSettled !== undefined) {
+      const n = this.ticket.shards;
+      await reportCrossings(store.events, telemetry, this.auth, 'key', budget, settled.budgetSettled * n, costNano * n, now);
+    }
+  }
+
+  private async releaseAccount(now: number): Promise<void> {
+    await this.account.settle(0, now).catch((err: unknown) => logError('account budget release failed', err));
+  }
+
+  private budgetHeaders(keyValues: CounterValues | undefined, accountValues: CounterValues | undefined, now: number): Record<string, string> {
+    const states: BudgetState[] = [];
+    if (this.auth.key.budget) states.push({ scope: 'key', budget: this.auth.key.budget, spentNano: keyValues?.budgetSpent ?? 0 });
+    if (this.account.budget) states.push({ scope: 'account', budget: this.account.budget, spentNano: accountValues?.budgetSpent ?? 0 });
+    return budgetHeaders(states, now);
+  }
+
+  private async readHeaders(windows: Windows, now: number): Promise<Record<string, string>> {
+    const { leaseMs } = this.deps.config.limits;
+    const [values, accountValues] = await Promise.all([
+      this.limiter.read(this.auth.key.keyId, this.limits, windows, now, leaseMs, this.auth.key.budget?.period),
+      this.account.read(windows, now, leaseMs),
+    ]);
+    return { ...rateLimitHeaders(this.limits, values, windows), ...this.budgetHeaders(values, accountValues, now) };
   }
 
   private keepLeaseAlive(ticket: Ticket): void {
