@@ -19,6 +19,8 @@ export interface Config {
   maxBodyBytes: number;
   /** A verified key stays cached in memory this long: the bound on how late a revocation takes effect. */
   keyCacheMs: number;
+  /** How old an instance's copy of the catalog may get before it is reloaded in the background. */
+  catalogRefreshMs: number;
   upstream: {
     /** No first token within this long counts as a provider failure (and falls back). */
     ttftTimeoutMs: number;
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
       : {}),
     maxBodyBytes: int(env, 'OP_MAX_BODY_BYTES', 4 * 1024 * 1024),
     keyCacheMs: Math.min(int(env, 'OP_KEY_CACHE_MS', 10_000), 10_000),
+    catalogRefreshMs: int(env, 'OP_CATALOG_REFRESH_MS', 30_000),
     upstream: {
       ttftTimeoutMs: int(env, 'OP_TTFT_TIMEOUT_MS', 15_000),
       attemptTimeoutMs: int(env, 'OP_ATTEMPT_TIMEOUT_MS', 120_000),

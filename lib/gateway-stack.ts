@@ -11,6 +11,7 @@ import { UsageAggregator } from './aggregator';
 import { Edge } from './edge';
 import { Operations } from './operations';
 import { GatewayTables, type DurableTableId } from './tables';
+import { CATALOG_PK } from '../lambda/store/tables';
 import { CORS } from '../lambda/wire/cors';
 
 /** A reserved-concurrency setting: the given number, the default when absent, none for null. */
@@ -35,6 +36,8 @@ export const PROVIDER_SECRET_KEYS = [
 /** What the admin function may do to the keys table (see lambda/store/key-store.ts, audit-log.ts). */
 export const ADMIN_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'] as const;
 export const ADMIN_USAGE_ACTIONS = ['dynamodb:Query'] as const;
+/** The catalog's partition of the keys table, read by the chat function (with a leading-key condition). */
+export const CHAT_CATALOG_ACTIONS = ['dynamodb:Query'] as const;
 /** Budget events live beside the counters: the admin API reads them (GET /admin/accounts/{id}/events). */
 export const ADMIN_COUNTERS_ACTIONS = ['dynamodb:Query'] as const;
 /**
@@ -117,6 +120,15 @@ export class GatewayStack extends Stack {
     for (const [tableId, actions] of Object.entries(CHAT_TABLE_ACTIONS) as Array<[keyof typeof CHAT_TABLE_ACTIONS, readonly string[]]>) {
       tables.grantItemActions(chat.role, tableId, actions, { indexes: false });
     }
+    // The catalog is one partition of the keys table: the chat function may read that partition, no other.
+    chat.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadCatalog',
+        actions: [...CHAT_CATALOG_ACTIONS],
+        resources: [tables.byId.keys.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CATALOG_PK] } },
+      }),
+    );
     chat.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadProviderSecret',

@@ -16,6 +16,7 @@ import {
   type KeyWire,
   type ListWire,
 } from './render';
+import { MODEL_COMMANDS } from './models';
 import { USAGE_COMMANDS } from './usage';
 
 export type Values = Record<string, string | boolean | string[] | undefined>;
@@ -281,4 +282,5 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
     },
   },
   usage: USAGE_COMMANDS,
+  models: MODEL_COMMANDS,
 };

@@ -2,6 +2,7 @@
 // an implementation of these interfaces (lambda/store/ provides the one DynamoDB implementation).
 
 import type { AssistantPart, Message } from './canonical/content';
+import type { CatalogStore } from './catalog/entry';
 import type { Budget } from './limits/budget';
 import type { LimitStore } from './limits/port';
 import type { Limits } from './plans';
@@ -82,8 +83,11 @@ export interface AuditEntry {
   at: string;
   /** The caller's IAM ARN, or "local-admin". */
   actor: string;
-  action: 'account.create' | 'account.update' | 'account.delete' | 'key.create' | 'key.update' | 'key.rotate' | 'key.revoke';
-  accountId: string;
+  action: 'account.create' | 'account.update' | 'account.delete' | 'key.create' | 'key.update' | 'key.rotate' | 'key.revoke' | 'model.create' | 'model.update' | 'model.delete';
+  /** Absent for catalog changes, which belong to no account. */
+  accountId?: string;
+  /** For model.*: the catalog id. */
+  modelId?: string;
   keyId?: string;
   /** For key.rotate: the replacement. */
   newKeyId?: string;
@@ -160,6 +164,8 @@ export interface Store {
   audit: AuditLog;
   /** Budget events, per account (counters table). */
   events: EventLog;
+  /** The model catalog as operator data (keys table). */
+  catalog: CatalogStore;
   /** Rate-limit counters and concurrency leases (counters table). */
   limits: LimitStore;
   /** Usage records and aggregates (usage table). */

@@ -114,6 +114,21 @@ export function modelNotFound(id: string): NotFoundError {
 }
 
 /**
+ * The model an id or alias names. A retired model's id answers with its successor when one is set (the
+ * answer's `model` says which served); without one it is a 404 that says it was retired.
+ */
+export function resolveModel(catalog: Catalog, id: string): ModelSpec {
+  const model = catalog.find(id);
+  if (model) return model;
+  const retired = catalog.retired(id);
+  if (retired?.successor) return retired.successor;
+  if (retired) {
+    throw new NotFoundError(`The model '${quote(id)}' was retired and has no successor; see GET /v1/models for the models available.`, { param: 'model', code: 'model_not_found' });
+  }
+  throw modelNotFound(id);
+}
+
+/**
  * An explicitly named model must be able to do what the request asks: a feature it lacks (tools, images,
  * documents, a JSON schema it cannot enforce) or an output cap above its maximum is a 400 before any call.
  */
@@ -134,11 +149,11 @@ export function planRoute(request: CanonicalRequest, catalog: Catalog, inputs: R
   const promptTokens = estimatePromptTokens(request);
   inputs = { ...inputs, maxTokens: inputs.maxTokens ?? request.maxOutputTokens };
   if (request.model.toLowerCase() !== 'auto') {
-    const model = catalog.find(request.model);
-    if (!model) throw modelNotFound(request.model);
+    const model = resolveModel(catalog, request.model);
     if (inputs.allowed && !inputs.allowed(model)) throw modelNotAllowed(request.model, model);
     checkExplicit(model, request);
-    return { models: [model], mode: 'explicit', reason: 'explicit: requested model', promptTokens, candidates: [model.id] };
+    const reason = catalog.find(request.model) ? 'explicit: requested model' : `explicit: ${quote(request.model, 64)} is retired, its successor serves`;
+    return { models: [model], mode: 'explicit', reason, promptTokens, candidates: [model.id] };
   }
   const mode = request.routing ?? 'quality';
   const reasons = new Map<string, number>();

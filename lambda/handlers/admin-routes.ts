@@ -5,6 +5,7 @@ import { decodeSegment } from './v1';
 import * as accounts from '../core/admin/account-service';
 import type { AdminContext } from '../core/admin/context';
 import * as keys from '../core/admin/key-service';
+import * as models from '../core/admin/model-service';
 import * as parse from '../core/admin/validation';
 import { requireKey } from '../core/admin/context';
 import { keyView } from '../core/admin/views';
@@ -84,6 +85,30 @@ const ROUTES: readonly Route[] = [
       DELETE: (req, ctx, id) => {
         parse.parseEmptyBody(req.body);
         return keys.revokeKey(ctx, id);
+      },
+    },
+  },
+  {
+    pattern: /^\/admin\/models$/,
+    methods: {
+      GET: (req, ctx) => {
+        parse.parseEmptyBody(req.body);
+        return models.listModels(ctx);
+      },
+      POST: (req, ctx) => models.addModel(ctx, req.body),
+    },
+  },
+  {
+    pattern: /^\/admin\/models\/([^/]+)$/,
+    methods: {
+      GET: (req, ctx, id) => {
+        parse.parseEmptyBody(req.body);
+        return models.showModel(ctx, id);
+      },
+      PATCH: (req, ctx, id) => models.updateModel(ctx, id, req.body),
+      DELETE: (req, ctx, id) => {
+        parse.parseEmptyBody(req.body);
+        return models.deleteModel(ctx, id);
       },
     },
   },

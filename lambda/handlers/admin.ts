@@ -4,7 +4,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { loadConfig } from '../config';
 import type { AdminContext } from '../core/admin/context';
-import { Catalog, SEED_MODELS } from '../core/catalog';
+import { SEED_MODELS, seedEntries } from '../core/catalog';
+import { CatalogSource } from '../core/catalog/source';
 import { systemClock, type Clock } from '../core/clock';
 import type { Store } from '../core/records';
 import { createStore } from '../store/dynamo';
@@ -14,7 +15,7 @@ import { serveAdmin } from './admin-routes';
 export interface AdminDeps {
   store: Store;
   clock: Clock;
-  catalog: Catalog;
+  catalog: CatalogSource;
 }
 
 export type AdminLambda = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -28,7 +29,8 @@ export function createAdminHandler(getDeps: () => Promise<AdminDeps>): AdminLamb
       const ctx: AdminContext = {
         store: deps.store,
         clock: deps.clock,
-        catalog: deps.catalog,
+        catalog: deps.catalog.current,
+        catalogChanged: () => deps.catalog.refresh(),
         // API Gateway has verified the SigV4 signature; this is the principal it belongs to.
         actor: event.requestContext?.identity?.userArn ?? 'unknown',
         requestId: context.awsRequestId,
@@ -49,4 +51,14 @@ function lazy(build: () => Promise<AdminDeps>): () => Promise<AdminDeps> {
     }));
 }
 
-export const handler = createAdminHandler(lazy(async () => ({ store: createStore(loadConfig()), clock: systemClock, catalog: new Catalog(SEED_MODELS) })));
+export const handler = createAdminHandler(
+  lazy(async () => {
+    const config = loadConfig();
+    const store = createStore(config);
+    // The first admin cold start writes the seed catalog; later ones find it there and change nothing.
+    await store.catalog.seed(seedEntries(SEED_MODELS, new Date().toISOString()));
+    const catalog = CatalogSource.for(store.catalog, systemClock, config.catalogRefreshMs);
+    await catalog.refresh();
+    return { store, clock: systemClock, catalog };
+  }),
+);

@@ -2,7 +2,8 @@
 import { loadConfig, providerInstances, type Config, type Env } from '../config';
 import { KeyAuthenticator } from '../core/auth';
 import { systemClock, type Clock } from '../core/clock';
-import { Catalog, SEED_MODELS } from '../core/catalog';
+import { SEED_MODELS, seedEntries } from '../core/catalog';
+import { CatalogSource } from '../core/catalog/source';
 import type { GatewayDeps } from '../core/deps';
 import { healthMonitor } from '../core/health/monitor';
 import { createProviders } from '../providers/registry';
@@ -41,26 +42,41 @@ async function originSecret(config: Config): Promise<string | undefined> {
   return value;
 }
 
-export async function createDeps(config: Config = loadConfig(), clock: Clock = systemClock): Promise<GatewayDeps> {
+/** The gateway's dependencies, and the catalog's source (for whoever changes the catalog in this process). */
+export type BuiltDeps = GatewayDeps & { catalogSource: CatalogSource };
+
+/**
+ * `seedCatalog`: write the seed's models to the store if it never had them (the local runtime; in AWS the
+ * admin function does it, as the chat function may not write the keys table).
+ */
+export async function createDeps(config: Config = loadConfig(), clock: Clock = systemClock, options: { seedCatalog?: boolean } = {}): Promise<BuiltDeps> {
   const [secret, origin] = await Promise.all([providerSecret(config), originSecret(config)]);
   const store = createStore(config);
   const providers = createProviders(providerInstances({ ...config.env, ...secret }, config.simulatorUrl));
   const telemetry = createTelemetry(config.telemetry);
-  const catalog = new Catalog(SEED_MODELS);
+  const catalog = CatalogSource.for(store.catalog, clock, config.catalogRefreshMs);
+  if (options.seedCatalog) await store.catalog.seed(seedEntries(SEED_MODELS, new Date(clock.now()).toISOString()));
+  // Cold start: the catalog before the first request (the seed if it cannot be read), later ones in the background.
+  await catalog.refresh();
   const health = healthMonitor(config.health, {
     store: new DynamoHealthStore(createDocumentClient(config), config.tables.counters),
     clock,
-    models: catalog.models,
+    models: catalog.current.models,
     configured: (provider) => providers.has(provider),
     onBreakerChange: (change) => telemetry.breaker(change),
   });
+  catalog.onChange((c) => health.track(c.models));
   // Cold start: the shared health records load in the background; the first requests use defaults.
   health.start();
   return {
     config,
     store,
     providers,
-    catalog,
+    // Read per request: the copy the background refresh keeps current.
+    get catalog() {
+      return catalog.current;
+    },
+    catalogSource: catalog,
     auth: new KeyAuthenticator(store.keys, clock, config.keyCacheMs),
     clock,
     health,

@@ -105,7 +105,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const { createDeps } = await import('../handlers/deps');
   const { createChatHandler } = await import('../handlers/chat');
   const { createAdminHandler } = await import('../handlers/admin');
-  const deps = await createDeps(config, clock);
+  const deps = await createDeps(config, clock, { seedCatalog: true });
   // The aggregator runs where the store runs: with a shared endpoint, whoever started it runs one.
   const usageStream = dynamo ? startUsageStream(dynamo.streams, config, deps.store.usage, clock) : undefined;
   const creds = await devCredentials(deps.store.keys, options.dataDir, clock);
@@ -118,7 +118,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     chat: createChatHandler(async () => deps),
     // Same store and clock as /v1, and no cache flush on change: revocation reaches this process's key
     // cache within the same bound (keyCacheMs) as it reaches Lambda instances in AWS.
-    admin: createAdminHandler(async () => ({ store: deps.store, clock, catalog: deps.catalog })),
+    admin: createAdminHandler(async () => ({ store: deps.store, clock, catalog: deps.catalogSource })),
     adminToken,
   });
   return {

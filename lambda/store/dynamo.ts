@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config';
 import type { Store } from '../core/records';
 import { DynamoAuditLog } from './audit-log';
+import { DynamoCatalogStore } from './catalog-store';
 import { DynamoEventLog } from './event-log';
 import { DynamoHttp } from './dynamo-http';
 import { DynamoKeyStore } from './key-store';
@@ -57,6 +58,7 @@ export function createStore(config: Pick<Config, 'dynamoEndpoint' | 'region' | '
     keys: new DynamoKeyStore(doc, config.tables.keys),
     audit: new DynamoAuditLog(doc, config.tables.keys),
     events: new DynamoEventLog(doc, config.tables.counters),
+    catalog: new DynamoCatalogStore(doc, config.tables.keys),
     limits: new DynamoLimitStore(counted, writes, config.tables.counters, requests),
     usage: new DynamoUsageStore(doc, config.tables.usage, requests),
     responses: new DynamoResponseStore(doc, config.tables.responses),

@@ -58,3 +58,6 @@ export const TABLES: readonly TableDefinition[] = [
  * reaches the usage report within about this window plus the aggregator's run.
  */
 export const USAGE_STREAM = { batchSize: 100, maxBatchingWindowSeconds: 2 } as const;
+
+/** The keys table's partition that holds the model catalog (store/catalog-store.ts); the chat role may read only it. */
+export const CATALOG_PK = 'CATALOG';

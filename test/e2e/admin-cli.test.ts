@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -188,6 +188,23 @@ describe('the key life cycle through the CLI', () => {
     const bad = await local('keys', 'update', key.id, '--budget-usd', '5', '--budget-period', 'year');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('budget.period');
+  });
+
+  it('lists, adds, reprices and retires catalog models', async () => {
+    const listed = await local('models', 'list');
+    expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+TIER\s+STATUS\s+INPUT \$\/1M\s+OUTPUT \$\/1M\s+CONTEXT\s+ROUTES$/);
+    expect(listed.stdout).toMatch(/\bclaude-sonnet-4\s+versatile\s+active\s+3\s+15\b/);
+    const file = join(home, 'cli-model.json');
+    writeFileSync(file, JSON.stringify({ id: 'cli-model', owned_by: 'acme', context_window: 8_000, max_output_tokens: 1_000, pricing: { input_per_1m: 1, output_per_1m: 2 }, tier: 'fast', routes: [{ provider: 'groq', upstream_model: 'cli-v1' }] }));
+    expect((await json<{ id: string; source: string }>('models', 'add', file))).toMatchObject({ id: 'cli-model', source: 'operator' });
+    const repriced = await json<{ pricing: Record<string, number> }>('models', 'update', 'cli-model', '--output-price', '3.5');
+    expect(repriced.pricing).toEqual({ input_per_1m: 1, output_per_1m: 3.5, cached_input_per_1m: 1, cache_write_per_1m: 1 });
+    expect((await local('models', 'show', 'cli-model')).stdout).toMatch(/output \$\/1M\s+3\.5/);
+    expect(await json<{ status: string; successor: string }>('models', 'retire', 'cli-model', '--successor', 'llama-3.3-70b')).toMatchObject({ status: 'retired', successor: 'llama-3.3-70b' });
+    const bad = await local('models', 'update', 'cli-model', '--input-price', '-1');
+    expect(bad.code).toBe(2);
+    expect((await local('models', 'delete', 'cli-model')).code).toBe(2);
+    expect((await local('models', 'delete', 'cli-model', '--yes')).code).toBe(0);
   });
 
   it('prints tables by default, with the secret shown once', async () => {

@@ -2,7 +2,8 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lambda/config';
-import { Catalog, SEED_MODELS } from '../../lambda/core/catalog';
+import { SEED_MODELS } from '../../lambda/core/catalog';
+import { CatalogSource } from '../../lambda/core/catalog/source';
 import { ManualClock } from '../../lambda/core/clock';
 import type { Store } from '../../lambda/core/records';
 import { createAdminHandler, type AdminLambda } from '../../lambda/handlers/admin';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   const config = loadConfig({ OP_DYNAMODB_ENDPOINT: dynamo.endpoint });
   await ensureTables(config);
   store = createStore(config);
-  handler = createAdminHandler(async () => ({ store, clock, catalog: new Catalog(SEED_MODELS) }));
+  handler = createAdminHandler(async () => ({ store, clock, catalog: new CatalogSource(store.catalog, clock, 30_000, SEED_MODELS) }));
 });
 afterAll(async () => {
   await dynamo?.close();

@@ -4,7 +4,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_COUNTERS_ACTIONS, ADMIN_TABLE_ACTIONS, ADMIN_USAGE_ACTIONS, CHAT_TABLE_ACTIONS, GatewayStack } from '../../lib/gateway-stack';
+import { ADMIN_COUNTERS_ACTIONS, ADMIN_TABLE_ACTIONS, ADMIN_USAGE_ACTIONS, CHAT_CATALOG_ACTIONS, CHAT_TABLE_ACTIONS, GatewayStack } from '../../lib/gateway-stack';
+import { CATALOG_PK } from '../../lambda/store/tables';
 import { CORS } from '../../lambda/wire/cors';
 import { TABLES } from '../../lambda/store/tables';
 
@@ -166,10 +167,16 @@ describe('chat function', () => {
       else if (service === 'secretsmanager') expect(resource).toBe(`\${${id(stack.providerSecret)}}`);
       else throw new Error(`unexpected grant ${action} on ${resource}`);
     }
-    // Pinned per table: no PutItem or DeleteItem on keys (the chat function cannot mint a key), no usage.
-    expect(Object.fromEntries(Object.entries(dynamo).map(([r, a]) => [r, a.sort()]))).toEqual(
-      Object.fromEntries(Object.entries(CHAT_TABLE_ACTIONS).map(([t, a]) => [tableArn(t as keyof typeof CHAT_TABLE_ACTIONS), [...a].sort()])),
-    );
+    // Pinned per table: no PutItem or DeleteItem on keys (the chat function cannot mint a key), no usage;
+    // a Query on keys only of the catalog's partition.
+    const pinned = Object.fromEntries(Object.entries(CHAT_TABLE_ACTIONS).map(([t, a]) => [tableArn(t as keyof typeof CHAT_TABLE_ACTIONS), [...a].sort()]));
+    pinned[tableArn('keys')] = [...pinned[tableArn('keys')]!, ...CHAT_CATALOG_ACTIONS].sort();
+    expect(Object.fromEntries(Object.entries(dynamo).map(([r, a]) => [r, a.sort()]))).toEqual(pinned);
+    const catalogRead = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => (r.Properties!.PolicyDocument as unknown as { Statement: Array<Statement & { Sid?: string; Condition?: unknown }> }).Statement)
+      .find((s) => s.Sid === 'ReadCatalog');
+    expect(catalogRead?.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CATALOG_PK] } });
     const actions = new Set(all.map((g) => g.action));
     expect([...actions].filter((a) => a.startsWith('secretsmanager:'))).toEqual(['secretsmanager:GetSecretValue']);
     expect([...actions].filter((a) => a.startsWith('bedrock:')).sort()).toEqual([

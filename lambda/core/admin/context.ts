@@ -8,8 +8,10 @@ import type { AccountRecord, AuditEntry, KeyRecord, Store } from '../records';
 export interface AdminContext {
   store: Store;
   clock: Clock;
-  /** What `allowed_models` entries are checked against (aliases resolve to ids). */
+  /** The catalog as this instance has it: what `allowed_models` entries are checked against. */
   catalog: Catalog;
+  /** Reloads this instance's catalog after a change (other instances follow within their refresh bound). */
+  catalogChanged?: () => Promise<void>;
   /** The caller's IAM ARN (API Gateway), or "local-admin" behind the local runtime's admin token. */
   actor: string;
   requestId?: string;

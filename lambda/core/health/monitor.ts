@@ -52,16 +52,22 @@ export class HealthMonitor implements AttemptObserver {
   constructor(private readonly o: HealthOptions) {
     this.instanceId = o.instanceId ?? randomUUID();
     this.policy = { ...B.DEFAULT_POLICY, ...o.policy };
-    for (const model of o.models) {
-      for (const route of model.routes) {
-        if (o.configured(route.provider) && !this.views.has(routeKey(route))) this.views.set(routeKey(route), newView(route, model.id));
-      }
-    }
+    this.track(o.models);
     this.sync = new HealthSync({ ...o, policy: this.policy, instanceId: this.instanceId }, this.views);
   }
 
   private now(): number {
     return this.o.clock.now();
+  }
+
+  /** Gives the configured routes of these models a breaker if they have none (models added to the catalog). */
+  track(models: readonly ModelSpec[]): void {
+    for (const model of models) {
+      for (const route of model.routes) {
+        if (this.o.configured(route.provider) && !this.views.has(routeKey(route))) this.views.set(routeKey(route), newView(route, model.id));
+      }
+    }
+    this.byModel.clear();
   }
 
   /** The views of a model's configured routes, in the catalog's order. */

@@ -6,15 +6,14 @@ import type { AuthContext } from '../../core/auth';
 import type { CanonicalRequest } from '../../core/canonical/request';
 import type { GatewayDeps } from '../../core/deps';
 import { modelAccess, modelNotAllowed } from '../../core/model-access';
-import { modelNotFound } from '../../core/routing';
+import { resolveModel } from '../../core/routing';
 import type { RequestContext } from '../../core/result';
 import { estimatePromptTokens } from '../../core/tokens';
 import { GatewayError, UpstreamError } from '../../wire/errors';
 
 export async function countTokens(request: CanonicalRequest, auth: AuthContext, ctx: RequestContext, deps: GatewayDeps): Promise<{ input_tokens: number }> {
   if (request.model.toLowerCase() === 'auto') return { input_tokens: estimatePromptTokens(request) };
-  const model = deps.catalog.find(request.model);
-  if (!model) throw modelNotFound(request.model);
+  const model = resolveModel(deps.catalog, request.model);
   // Counting calls the model's provider: a model outside the key's allowlist is not called for it either.
   if (!modelAccess(auth).allows(model)) throw modelNotAllowed(request.model, model);
   for (const route of model.routes) {

@@ -1,7 +1,7 @@
 // GET /v1/models and /v1/models/{id}: OpenAI's list shape, plus what a gateway user needs to choose.
 import type { ModelAccess } from '../../core/model-access';
 import type { Catalog, ModelSpec } from '../../core/catalog';
-import { modelNotFound } from '../../core/routing';
+import { modelNotFound, resolveModel } from '../../core/routing';
 
 /** A fixed "created" for catalog entries: the catalog's date, so responses are stable across instances. */
 const CATALOG_CREATED = Math.floor(Date.UTC(2025, 10, 1) / 1000);
@@ -19,9 +19,13 @@ export interface ModelView {
   capabilities: { tools: boolean; vision: boolean; documents: boolean; json_output: boolean; json_schema: boolean; reasoning: boolean; streaming: true };
   quality_score: number;
   providers: string[];
+  /** active, or deprecated (still served; its successor is named when the operator set one). */
+  status: 'active' | 'deprecated';
+  successor?: string;
 }
 
-export function modelView(m: ModelSpec): ModelView {
+export function modelView(m: ModelSpec, catalog?: Catalog): ModelView {
+  const entry = catalog?.entries.find((e) => e.spec.id === m.id);
   return {
     id: m.id,
     object: 'model',
@@ -49,17 +53,19 @@ export function modelView(m: ModelSpec): ModelView {
     },
     quality_score: m.quality,
     providers: m.routes.map((r) => r.provider),
+    status: entry?.status === 'deprecated' ? 'deprecated' : 'active',
+    ...(entry?.successor ? { successor: entry.successor } : {}),
   };
 }
 
 /** The models the key may use (its allowlist, core/model-access.ts), in catalog order. */
 export function listModels(catalog: Catalog, access: ModelAccess): { object: 'list'; data: ModelView[] } {
-  return { object: 'list', data: catalog.models.filter(access.allows).map(modelView) };
+  return { object: 'list', data: catalog.models.filter(access.allows).map((m) => modelView(m, catalog)) };
 }
 
 /** One model by its id or any of its aliases; one the key may not use does not exist for it. */
 export function getModel(catalog: Catalog, id: string, access: ModelAccess): ModelView {
-  const m = catalog.find(id);
-  if (!m || !access.allows(m)) throw modelNotFound(id);
-  return modelView(m);
+  const m = resolveModel(catalog, id);
+  if (!access.allows(m)) throw modelNotFound(id);
+  return modelView(m, catalog);
 }
