@@ -10,6 +10,18 @@ export interface Config {
   region: string;
   /** Secrets Manager secret holding provider credentials as a JSON object of the OP_* variables below. */
   providerSecretArn?: string;
+  /** The dashboard's sign-in (a Cognito user pool, or cognito-local): set where the dashboard is served. */
+  dashboard?: {
+    /** The ID tokens' `iss`: Cognito's https://cognito-idp.<region>.amazonaws.com/<poolId>, or cognito-local's own. */
+    issuer: string;
+    jwksUri: string;
+    /** The app client the dashboard signs in with: the ID tokens' `aud`. */
+    clientId: string;
+    /** Where the browser sends sign-up and sign-in (Cognito's API endpoint). */
+    cognitoEndpoint: string;
+    /** The /v1 base URL users are shown. */
+    gatewayBaseUrl: string;
+  };
   /**
    * With the CloudFront front: the secret CloudFront sends in ORIGIN_HEADER (wire/edge.ts), by its Secrets
    * Manager ARN (AWS) or as the value itself (OP_ORIGIN_SECRET, for local runs and tests).
@@ -122,6 +134,17 @@ export function loadConfig(env: Env = process.env): Config {
     dynamoEndpoint: env.OP_DYNAMODB_ENDPOINT || undefined,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     providerSecretArn: env.OP_PROVIDER_SECRET_ARN || undefined,
+    ...(env.OP_COGNITO_ISSUER && env.OP_COGNITO_CLIENT_ID
+      ? {
+          dashboard: {
+            issuer: env.OP_COGNITO_ISSUER,
+            jwksUri: env.OP_COGNITO_JWKS_URI || `${env.OP_COGNITO_ISSUER}/.well-known/jwks.json`,
+            clientId: env.OP_COGNITO_CLIENT_ID,
+            cognitoEndpoint: env.OP_COGNITO_ENDPOINT || `https://cognito-idp.${env.AWS_REGION ?? 'us-east-1'}.amazonaws.com/`,
+            gatewayBaseUrl: env.OP_GATEWAY_BASE_URL ?? '',
+          },
+        }
+      : {}),
     ...(env.OP_ORIGIN_SECRET_ARN || env.OP_ORIGIN_SECRET
       ? { origin: { ...(env.OP_ORIGIN_SECRET_ARN ? { secretArn: env.OP_ORIGIN_SECRET_ARN } : {}), ...(env.OP_ORIGIN_SECRET ? { secret: env.OP_ORIGIN_SECRET } : {}) } }
       : {}),

@@ -3,6 +3,7 @@
 
 import type { AssistantPart, Message } from './canonical/content';
 import type { CatalogStore } from './catalog/entry';
+import type { MemberStore } from './dashboard/members';
 import type { Budget } from './limits/budget';
 import type { LimitStore } from './limits/port';
 import type { Limits } from './plans';
@@ -166,6 +167,8 @@ export interface Store {
   events: EventLog;
   /** The model catalog as operator data (keys table). */
   catalog: CatalogStore;
+  /** Dashboard users and invitations (keys table). */
+  members: MemberStore;
   /** Rate-limit counters and concurrency leases (counters table). */
   limits: LimitStore;
   /** Usage records and aggregates (usage table). */

@@ -2,7 +2,8 @@
 // simulator for providers without credentials, a dev account and key, and the Lambda handlers behind
 // the local runtime. `npm start` (bin/local.ts) and the end-to-end tests both start it through here.
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROVIDER_INSTANCES, loadConfig, providerInstances, type Env } from '../config';
 import { createAccount, issueKey } from '../core/accounts';
@@ -12,6 +13,7 @@ import { settlementsDone } from '../core/lifecycle';
 import { hashApiKey } from '../core/keys';
 import type { KeyStore } from '../core/records';
 import { ensureTables } from '../store/bootstrap';
+import { startCognitoLocal, type LocalCognito } from './cognito';
 import { startDynalite, type LocalDynamo } from './dynalite';
 import { installLambdaGlobals } from './lambda-stream';
 import { makePrivate } from './private-dir';
@@ -36,6 +38,8 @@ export interface LocalGatewayOptions {
   /** `local` (default): the handlers run in this process; `lambda`: the deployable bundles under aws-lambda-ric. */
   runtime?: 'local' | 'lambda';
   lambda?: Pick<LambdaRuntimeOptions, 'concurrency' | 'log' | 'functionOutput'>;
+  /** Serve the dashboard API, with cognito-local standing in for Cognito (npm start; tests that need it). */
+  dashboard?: boolean | { onCode?: (destination: string, code: string) => void };
 }
 
 export interface LocalGateway {
@@ -54,6 +58,8 @@ export interface LocalGateway {
   simulatedProviders: string[];
   deps: GatewayDeps;
   runtime: LocalRuntime;
+  /** With the dashboard: the local Cognito (endpoint, pool and app client, the codes it "e-mailed"). */
+  cognito?: LocalCognito;
   /** Resolves once every request settled so far is in the usage records and aggregates. */
   usageSettled(): Promise<void>;
   close(): Promise<void>;
@@ -98,13 +104,23 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     simulatorUrl = simulator.url;
   }
 
+  const cognito = options.dashboard
+    ? await startCognitoLocal({
+        dir: options.dataDir ? join(options.dataDir, 'cognito') : await mkdtemp(join(tmpdir(), 'op-cognito-')),
+        ...(typeof options.dashboard === 'object' && options.dashboard.onCode ? { onCode: options.dashboard.onCode } : {}),
+      })
+    : undefined;
+  const cognitoEnv = cognito
+    ? { OP_COGNITO_ISSUER: cognito.issuer, OP_COGNITO_JWKS_URI: cognito.jwksUri, OP_COGNITO_CLIENT_ID: cognito.clientId, OP_COGNITO_ENDPOINT: cognito.endpoint }
+    : {};
   // EMF metrics only mean something to CloudWatch: off locally unless asked for (request log lines stay on).
-  const config = loadConfig({ OP_METRICS: 'off', ...env, OP_DYNAMODB_ENDPOINT: dynamoEndpoint, OP_SIMULATOR_URL: simulatorUrl });
+  const config = loadConfig({ OP_METRICS: 'off', ...env, ...cognitoEnv, OP_DYNAMODB_ENDPOINT: dynamoEndpoint, OP_SIMULATOR_URL: simulatorUrl });
   await ensureTables(config);
   // Imported after the globals exist: the handler modules call awslambda.streamifyResponse at load time.
   const { createDeps } = await import('../handlers/deps');
   const { createChatHandler } = await import('../handlers/chat');
   const { createAdminHandler } = await import('../handlers/admin');
+  const { cognitoVerifier, createDashboardHandler } = await import('../handlers/dashboard');
   const deps = await createDeps(config, clock, { seedCatalog: true });
   // The aggregator runs where the store runs: with a shared endpoint, whoever started it runs one.
   const usageStream = dynamo ? startUsageStream(dynamo.streams, config, deps.store.usage, clock) : undefined;
@@ -120,7 +136,21 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     // cache within the same bound (keyCacheMs) as it reaches Lambda instances in AWS.
     admin: createAdminHandler(async () => ({ store: deps.store, clock, catalog: deps.catalogSource })),
     adminToken,
+    ...(config.dashboard
+      ? {
+          dashboard: createDashboardHandler(async () => ({
+            store: deps.store,
+            clock,
+            catalog: deps.catalogSource,
+            verify: cognitoVerifier(config.dashboard!),
+            gatewayBaseUrl: `${runtimeUrl()}/v1`,
+          })),
+        }
+      : {}),
   });
+  function runtimeUrl(): string {
+    return runtime.url;
+  }
   return {
     url: runtime.url,
     baseUrl: `${runtime.url}/v1`,
@@ -135,6 +165,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     simulatedProviders: PROVIDER_INSTANCES.map((p) => p.name).filter((n) => !live.includes(n)),
     deps,
     runtime,
+    ...(cognito ? { cognito } : {}),
     usageSettled: async () => {
       await settlementsDone();
       await usageStream?.drained();
@@ -148,6 +179,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       await usageStream?.drained();
       usageStream?.close();
       await simulator?.close();
+      await cognito?.close();
       await dynamo?.close();
     },
   };

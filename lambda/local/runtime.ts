@@ -23,6 +23,8 @@ export interface LocalRuntimeOptions {
   admin?: AdminHandler;
   /** Locally the admin API is authorised by this bearer token, standing in for API Gateway's IAM auth. */
   adminToken?: string;
+  /** The dashboard API's function (Cognito-signed-in users), at /dashboard/api. */
+  dashboard?: AdminHandler;
 }
 
 export type LocalRuntime = LocalServer;
@@ -190,11 +192,13 @@ export async function invokeStreaming(
   }
 }
 
-export function adminEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
+/** An API Gateway REST proxy event: the admin API's (IAM caller `local-admin`), or the dashboard API's (no IAM caller). */
+export function adminEvent(req: IncomingMessage, body: Buffer, api: 'admin' | 'dashboard' = 'admin'): APIGatewayProxyEvent {
   const url = requestTarget(req);
   const headers = flatHeaders(req);
+  const caller = api === 'admin' ? 'local-admin' : null;
   return {
-    resource: '/admin/{proxy+}',
+    resource: `/${api}/{proxy+}`,
     path: url.path,
     httpMethod: req.method ?? 'GET',
     headers,
@@ -207,7 +211,7 @@ export function adminEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyE
     body: body.length ? body.toString('utf8') : null,
     isBase64Encoded: false,
     requestContext: {
-      identity: { sourceIp: sourceIp(req), userArn: 'local-admin', caller: 'local-admin', user: 'local-admin' },
+      identity: { sourceIp: sourceIp(req), userArn: caller, caller, user: caller },
     } as unknown as APIGatewayProxyEvent['requestContext'],
   };
 }
@@ -247,7 +251,7 @@ export type FrontRoute = (req: IncomingMessage, res: ServerResponse, body: Buffe
  * behind the local admin token, which stands in for API Gateway's IAM auth; everything else goes to the
  * chat function. A failure that escapes a route is a 502, or a cut connection once bytes went out.
  */
-export function frontListener(routes: { chat: FrontRoute; admin?: FrontRoute; adminToken?: string }, logPrefix: string): RequestListener {
+export function frontListener(routes: { chat: FrontRoute; admin?: FrontRoute; adminToken?: string; dashboard?: FrontRoute }, logPrefix: string): RequestListener {
   return (req, res) => {
     void (async () => {
       let body: Buffer;
@@ -266,6 +270,8 @@ export function frontListener(routes: { chat: FrontRoute; admin?: FrontRoute; ad
         }
         return routes.admin(req, res, body);
       }
+      // The dashboard API: its own function behind its own API (Cognito JWTs, checked by the function).
+      if (routes.dashboard && (path === '/dashboard/api' || path.startsWith('/dashboard/api/'))) return routes.dashboard(req, res, body);
       if (functionUrlCors(req, res)) return;
       await routes.chat(req, res, body);
     })().catch((err: unknown) => {
@@ -289,6 +295,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           res.end(out.body);
         }),
       adminToken: options.adminToken,
+      ...(options.dashboard
+        ? {
+            dashboard: async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+              const out = await options.dashboard!(adminEvent(req, body, 'dashboard'), lambdaContext('op-dashboard', 30_000));
+              res.writeHead(out.statusCode, { 'content-type': 'application/json', ...(out.headers as Record<string, string> | undefined) });
+              res.end(out.body);
+            },
+          }
+        : {}),
     },
     'local runtime: invocation failed',
   );

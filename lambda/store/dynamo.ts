@@ -6,6 +6,7 @@ import type { Store } from '../core/records';
 import { DynamoAuditLog } from './audit-log';
 import { DynamoCatalogStore } from './catalog-store';
 import { DynamoEventLog } from './event-log';
+import { DynamoMemberStore } from './member-store';
 import { DynamoHttp } from './dynamo-http';
 import { DynamoKeyStore } from './key-store';
 import { DynamoLimitStore } from './limit-store';
@@ -59,6 +60,7 @@ export function createStore(config: Pick<Config, 'dynamoEndpoint' | 'region' | '
     audit: new DynamoAuditLog(doc, config.tables.keys),
     events: new DynamoEventLog(doc, config.tables.counters),
     catalog: new DynamoCatalogStore(doc, config.tables.keys),
+    members: new DynamoMemberStore(doc, config.tables.keys),
     limits: new DynamoLimitStore(counted, writes, config.tables.counters, requests),
     usage: new DynamoUsageStore(doc, config.tables.usage, requests),
     responses: new DynamoResponseStore(doc, config.tables.responses),

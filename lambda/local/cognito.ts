@@ -1,0 +1,163 @@
+// cognito-local (npm) as the local stand-in for Amazon Cognito, like dynalite for DynamoDB: a child process
+// on a free loopback port, its data under the given folder, with one user pool and the dashboard's app
+// client created on first start and found again after. The codes Cognito would e-mail (sign-up
+// verification, password reset) are printed by cognito-local; they are picked out of its output, written to
+// `codes.log` in the folder, and handed to `onCode`.
+// One difference from Cognito is mended by a small proxy in front: cognito-local leaves `email_verified`
+// false after a sign-up is confirmed with the e-mailed code, where Cognito sets it (the code proved the
+// address). The proxy marks the address verified once a confirmation succeeds, so the dashboard's check of
+// that claim means the same locally as in AWS.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import {
+  CognitoIdentityProviderClient,
+  AdminUpdateUserAttributesCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+
+export interface LocalCognito {
+  /** Cognito's API endpoint, for the browser and SDK clients. */
+  endpoint: string;
+  poolId: string;
+  clientId: string;
+  /** The `iss` of the tokens cognito-local signs. */
+  issuer: string;
+  jwksUri: string;
+  /** Every code delivered so far, oldest first. */
+  codes: Array<{ destination: string; code: string }>;
+  close(): Promise<void>;
+}
+
+/** The password policy of the stack's user pool (lib/dashboard.ts): the same rules locally. */
+export const PASSWORD_POLICY = { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: false };
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export async function startCognitoLocal(options: { dir: string; onCode?: (destination: string, code: string) => void }): Promise<LocalCognito> {
+  mkdirSync(options.dir, { recursive: true });
+  const bin = createRequire(import.meta.url).resolve('cognito-local/lib/bin/start.js');
+  // cognito-local writes its own port into the tokens' issuer: it must be given a real one.
+  const free = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const child: ChildProcess = spawn(process.execPath, [bin], {
+    cwd: options.dir,
+    env: { PATH: process.env.PATH ?? '', PORT: String(free), HOST: '127.0.0.1', AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const codes: LocalCognito['codes'] = [];
+  let buffer = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('cognito-local did not start within 20 s')), 20_000);
+    child.once('exit', (code) => reject(new Error(`cognito-local exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8').replace(ANSI, '');
+      const running = /running on http:\/\/[^:\s]+:(\d+)/.exec(buffer);
+      if (running) {
+        clearTimeout(timer);
+        resolve(Number(running[1]));
+      }
+      // A delivery box: "Destination: <address>" ... "Code: <code>".
+      for (;;) {
+        const m = /Destination:\s+([^\s│]+)[\s\S]*?Code:\s+([A-Za-z0-9]+)/.exec(buffer);
+        if (!m) break;
+        buffer = buffer.slice(m.index + m[0].length);
+        codes.push({ destination: m[1]!, code: m[2]! });
+        appendFileSync(join(options.dir, 'codes.log'), `${new Date().toISOString()} ${m[1]} ${m[2]}\n`);
+        options.onCode?.(m[1]!, m[2]!);
+      }
+      if (buffer.length > 65_536) buffer = buffer.slice(-4_096);
+    });
+    child.stderr?.resume();
+  });
+  const upstream = `http://127.0.0.1:${port}`;
+  const client = new CognitoIdentityProviderClient({ endpoint: upstream, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const saved = join(options.dir, 'pool.json');
+  let pool: { poolId: string; clientId: string } | undefined = existsSync(saved) ? (JSON.parse(readFileSync(saved, 'utf8')) as { poolId: string; clientId: string }) : undefined;
+  if (pool && !(await client.send(new DescribeUserPoolCommand({ UserPoolId: pool.poolId })).catch(() => undefined))) pool = undefined;
+  if (!pool) {
+    const created = await client.send(
+      new CreateUserPoolCommand({ PoolName: 'originalpoint', UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'], Policies: { PasswordPolicy: PASSWORD_POLICY } }),
+    );
+    const poolId = created.UserPool!.Id!;
+    const app = await client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'dashboard', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));
+    pool = { poolId, clientId: app.UserPoolClient!.ClientId! };
+    writeFileSync(saved, JSON.stringify(pool));
+  }
+  const poolId = pool.poolId;
+  const proxy = await verifyingProxy(upstream, async (username) => {
+    await client.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: poolId,
+        Username: username,
+        UserAttributes: [
+          // cognito-local wants the address named alongside the flag; with usernames as e-mail it is the username.
+          { Name: 'email', Value: username },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
+    );
+  });
+  const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  return {
+    endpoint,
+    ...pool,
+    issuer: `http://127.0.0.1:${port}/${pool.poolId}`,
+    jwksUri: `${upstream}/${pool.poolId}/.well-known/jwks.json`,
+    codes,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill();
+      });
+    },
+  };
+}
+
+/** Passes every request through; after a successful ConfirmSignUp, marks the user's e-mail verified. */
+function verifyingProxy(upstream: string, verified: (username: string) => Promise<void>): Promise<Server> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const out = request(`${upstream}${req.url ?? '/'}`, { method: req.method, headers: { ...req.headers, host: new URL(upstream).host } }, (answer) => {
+        const parts: Buffer[] = [];
+        answer.on('data', (c: Buffer) => parts.push(c));
+        answer.on('end', () => {
+          const confirm = String(req.headers['x-amz-target'] ?? '').endsWith('.ConfirmSignUp') && answer.statusCode === 200;
+          const done = () => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.end(Buffer.concat(parts));
+          };
+          if (!confirm) return done();
+          let username = '';
+          try {
+            username = String((JSON.parse(body.toString('utf8')) as { Username?: string }).Username ?? '');
+          } catch {
+            // Not JSON: cognito-local would not have answered 200.
+          }
+          verified(username).then(done, (err: unknown) => (console.error("cognito-local: could not mark the e-mail verified", err), done()));
+        });
+      });
+      out.on('error', () => {
+        res.writeHead(502);
+        res.end();
+      });
+      out.end(body);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}

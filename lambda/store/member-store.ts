@@ -1,0 +1,93 @@
+// Dashboard users and invitations in the keys table.
+// Item layout (invariants): a user at pk "USER#<sub>", sk "USER", listed under its account through gsi1
+// (gsi1pk "ACCOUNT#<id>", gsi1sk "MEMBER#<joinedAt>#<sub>"); an invitation at pk "INVITE#<email>", sk
+// "INVITE", listed the same way (gsi1sk "INVITE#<email>"). A user belongs to one account, so membership is
+// one conditional put; an invitation is taken with a conditional delete, so it admits one person once.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Invitation, Member, MemberStore } from '../core/dashboard/members';
+import { accountPk, strip } from './key-store';
+
+const userPk = (sub: string) => `USER#${sub}`;
+const invitePk = (email: string) => `INVITE#${email.toLowerCase()}`;
+
+export class DynamoMemberStore implements MemberStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async getMember(sub: string): Promise<Member | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: userPk(sub), sk: 'USER' }, ConsistentRead: true }));
+    return strip<Member>(Item);
+  }
+
+  async addMember(member: Member): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: userPk(member.sub), sk: 'USER', gsi1pk: accountPk(member.accountId), gsi1sk: `MEMBER#${member.joinedAt}#${member.sub}`, ...member },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async listMembers(accountId: string): Promise<Member[]> {
+    return this.listUnder<Member>(accountId, 'MEMBER#');
+  }
+
+  async removeMember(sub: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: userPk(sub), sk: 'USER' } }));
+  }
+
+  async getInvitation(email: string): Promise<Invitation | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: invitePk(email), sk: 'INVITE' }, ConsistentRead: true }));
+    return strip<Invitation>(Item);
+  }
+
+  async putInvitation(invitation: Invitation): Promise<void> {
+    const email = invitation.email.toLowerCase();
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: invitePk(email), sk: 'INVITE', gsi1pk: accountPk(invitation.accountId), gsi1sk: `INVITE#${email}`, ...invitation, email } }),
+    );
+  }
+
+  async takeInvitation(email: string): Promise<boolean> {
+    try {
+      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: invitePk(email), sk: 'INVITE' }, ConditionExpression: 'attribute_exists(pk)' }));
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async listInvitations(accountId: string): Promise<Invitation[]> {
+    return this.listUnder<Invitation>(accountId, 'INVITE#');
+  }
+
+  private async listUnder<T>(accountId: string, prefix: string): Promise<T[]> {
+    const out: T[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': prefix },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(strip<T>(item) as T);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+}
