@@ -43,10 +43,13 @@ const gateway = await startLocalGateway({
   runtime,
   // Install and synth progress, and the functions' own logs (CloudWatch's in AWS), go to stderr.
   lambda: { concurrency, log: (line) => console.error(line), functionOutput: (text) => process.stderr.write(text) },
+  // Sign-up codes Cognito would e-mail: printed here (and kept in the data folder's cognito/codes.log).
+  dashboard: { onCode: (destination, code) => console.log(`Verification code for ${destination}: ${code}`) },
 });
 
 const runtimeName = runtime === 'lambda' ? 'bundles from cdk.out under aws-lambda-ric' : 'local runtime';
 console.log(`OriginalPoint gateway is running (${runtimeName}, DynamoDB via dynalite at ${gateway.dynamoEndpoint}).`);
+console.log(`Dashboard: ${gateway.url}/`);
 console.log(`OPENAI_BASE_URL=${gateway.baseUrl}`);
 console.log(`ANTHROPIC_BASE_URL=${gateway.url}`);
 console.log(`OPENAI_API_KEY=${gateway.apiKey}`);
@@ -57,6 +60,7 @@ if (devAccount) {
   const generous = devAccount.plan === 'enterprise' ? ' with generous limits' : '';
   console.log(`Dev account ${gateway.accountId} is on the ${devAccount.plan} plan${generous}: ${describeLimits(limitsFor(devAccount))}.`);
 }
+if (gateway.devOwner) console.log(`Dashboard sign-in for the dev account: ${gateway.devOwner.email} / ${gateway.devOwner.password}`);
 console.log(`Live providers: ${gateway.liveProviders.join(', ') || 'none'}`);
 console.log(`Simulated providers: ${gateway.simulatedProviders.join(', ') || 'none'}${gateway.simulatorUrl ? ` (simulator at ${gateway.simulatorUrl})` : ''}`);
 

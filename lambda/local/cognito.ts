@@ -1,8 +1,9 @@
 // cognito-local (npm) as the local stand-in for Amazon Cognito, like dynalite for DynamoDB: a child process
 // on a free loopback port, its data under the given folder, with one user pool and the dashboard's app
 // client created on first start and found again after. The codes Cognito would e-mail (sign-up
-// verification, password reset) are printed by cognito-local; they are picked out of its output, written to
-// `codes.log` in the folder, and handed to `onCode`.
+// verification, password reset) are what cognito-local stored for the user (its own console output of them
+// stops after it has logged an error, so it is not relied on): read after each call that sends one, written
+// to `codes.log` in the folder, and handed to `onCode`.
 // One difference from Cognito is mended by a small proxy in front: cognito-local leaves `email_verified`
 // false after a sign-up is confirmed with the e-mailed code, where Cognito sets it (the code proved the
 // address). The proxy marks the address verified once a confirmation succeeds, so the dashboard's check of
@@ -15,10 +16,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   CognitoIdentityProviderClient,
+  AdminConfirmSignUpCommand,
+  AdminGetUserCommand,
   AdminUpdateUserAttributesCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
+  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 
 export interface LocalCognito {
@@ -31,6 +35,8 @@ export interface LocalCognito {
   jwksUri: string;
   /** Every code delivered so far, oldest first. */
   codes: Array<{ destination: string; code: string }>;
+  /** A confirmed user with a verified address (the dev account's owner), created if missing; its subject. */
+  ensureUser(email: string, password: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -60,20 +66,13 @@ export async function startCognitoLocal(options: { dir: string; onCode?: (destin
     const timer = setTimeout(() => reject(new Error('cognito-local did not start within 20 s')), 20_000);
     child.once('exit', (code) => reject(new Error(`cognito-local exited with ${code}`)));
     child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8').replace(ANSI, '');
+      const text = chunk.toString('utf8').replace(ANSI, '');
+      appendFileSync(join(options.dir, 'cognito-local.log'), text);
+      buffer += text;
       const running = /running on http:\/\/[^:\s]+:(\d+)/.exec(buffer);
       if (running) {
         clearTimeout(timer);
         resolve(Number(running[1]));
-      }
-      // A delivery box: "Destination: <address>" ... "Code: <code>".
-      for (;;) {
-        const m = /Destination:\s+([^\s│]+)[\s\S]*?Code:\s+([A-Za-z0-9]+)/.exec(buffer);
-        if (!m) break;
-        buffer = buffer.slice(m.index + m[0].length);
-        codes.push({ destination: m[1]!, code: m[2]! });
-        appendFileSync(join(options.dir, 'codes.log'), `${new Date().toISOString()} ${m[1]} ${m[2]}\n`);
-        options.onCode?.(m[1]!, m[2]!);
       }
       if (buffer.length > 65_536) buffer = buffer.slice(-4_096);
     });
@@ -94,7 +93,14 @@ export async function startCognitoLocal(options: { dir: string; onCode?: (destin
     writeFileSync(saved, JSON.stringify(pool));
   }
   const poolId = pool.poolId;
-  const proxy = await verifyingProxy(upstream, async (username) => {
+  const deliver = (email: string) => {
+    const code = storedCode(options.dir, poolId, email);
+    if (!code) return;
+    codes.push({ destination: email, code });
+    appendFileSync(join(options.dir, 'codes.log'), `${new Date().toISOString()} ${email} ${code}\n`);
+    options.onCode?.(email, code);
+  };
+  const proxy = await verifyingProxy(upstream, deliver, async (username) => {
     await client.send(
       new AdminUpdateUserAttributesCommand({
         UserPoolId: poolId,
@@ -114,6 +120,18 @@ export async function startCognitoLocal(options: { dir: string; onCode?: (destin
     issuer: `http://127.0.0.1:${port}/${pool.poolId}`,
     jwksUri: `${upstream}/${pool.poolId}/.well-known/jwks.json`,
     codes,
+    async ensureUser(email, password) {
+      const existing = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: email })).catch(() => undefined);
+      if (!existing) {
+        await client.send(new SignUpCommand({ ClientId: pool!.clientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] }));
+        await client.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId, Username: email }));
+        await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: email, UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }] }));
+      }
+      const user = existing ?? (await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: email })));
+      const sub = user.UserAttributes?.find((a) => a.Name === 'sub')?.Value ?? user.Username;
+      if (!sub) throw new Error('cognito-local returned a user without a subject');
+      return sub;
+    },
     close: async () => {
       client.destroy();
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
@@ -126,8 +144,25 @@ export async function startCognitoLocal(options: { dir: string; onCode?: (destin
   };
 }
 
-/** Passes every request through; after a successful ConfirmSignUp, marks the user's e-mail verified. */
-function verifyingProxy(upstream: string, verified: (username: string) => Promise<void>): Promise<Server> {
+/** The code cognito-local stored for the user with this e-mail address (its pool's StormDB file). */
+function storedCode(dir: string, poolId: string, email: string): string | undefined {
+  try {
+    const db = JSON.parse(readFileSync(join(dir, '.cognito', 'db', `${poolId}.json`), 'utf8')) as { Users?: Record<string, { Attributes?: Array<{ Name: string; Value: string }>; ConfirmationCode?: string }> };
+    const user = Object.values(db.Users ?? {}).find((u) => u.Attributes?.some((a) => a.Name === 'email' && a.Value.toLowerCase() === email.toLowerCase()));
+    return user?.ConfirmationCode;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The calls after which Cognito e-mails a code. */
+const SENDS_CODE = ['.SignUp', '.ResendConfirmationCode', '.ForgotPassword'];
+
+/**
+ * Passes every request through; after a call that sends a code, reports it; after a successful
+ * ConfirmSignUp, marks the user's e-mail verified.
+ */
+function verifyingProxy(upstream: string, delivered: (email: string) => void, verified: (username: string) => Promise<void>): Promise<Server> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -137,18 +172,21 @@ function verifyingProxy(upstream: string, verified: (username: string) => Promis
         const parts: Buffer[] = [];
         answer.on('data', (c: Buffer) => parts.push(c));
         answer.on('end', () => {
-          const confirm = String(req.headers['x-amz-target'] ?? '').endsWith('.ConfirmSignUp') && answer.statusCode === 200;
+          const target = String(req.headers['x-amz-target'] ?? '');
+          const ok = answer.statusCode === 200;
           const done = () => {
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.end(Buffer.concat(parts));
           };
-          if (!confirm) return done();
           let username = '';
           try {
             username = String((JSON.parse(body.toString('utf8')) as { Username?: string }).Username ?? '');
           } catch {
             // Not JSON: cognito-local would not have answered 200.
           }
+          // Usernames are e-mail addresses in this pool.
+          if (ok && SENDS_CODE.some((t) => target.endsWith(t))) delivered(username);
+          if (!(ok && target.endsWith('.ConfirmSignUp'))) return done();
           verified(username).then(done, (err: unknown) => (console.error("cognito-local: could not mark the e-mail verified", err), done()));
         });
       });

@@ -11,9 +11,11 @@ import { systemClock, type Clock } from '../core/clock';
 import type { GatewayDeps } from '../core/deps';
 import { settlementsDone } from '../core/lifecycle';
 import { hashApiKey } from '../core/keys';
-import type { KeyStore } from '../core/records';
+import type { KeyStore, Store } from '../core/records';
 import { ensureTables } from '../store/bootstrap';
+import { buildWeb } from '../../web/build';
 import { startCognitoLocal, type LocalCognito } from './cognito';
+import { webRoute } from './web';
 import { startDynalite, type LocalDynamo } from './dynalite';
 import { installLambdaGlobals } from './lambda-stream';
 import { makePrivate } from './private-dir';
@@ -60,6 +62,8 @@ export interface LocalGateway {
   runtime: LocalRuntime;
   /** With the dashboard: the local Cognito (endpoint, pool and app client, the codes it "e-mailed"). */
   cognito?: LocalCognito;
+  /** With the dashboard: the dev account owner's sign-in, created on first start. */
+  devOwner?: { email: string; password: string };
   /** Resolves once every request settled so far is in the usage records and aggregates. */
   usageSettled(): Promise<void>;
   close(): Promise<void>;
@@ -126,6 +130,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const usageStream = dynamo ? startUsageStream(dynamo.streams, config, deps.store.usage, clock) : undefined;
   const creds = await devCredentials(deps.store.keys, options.dataDir, clock);
   const adminToken = env.OP_ADMIN_TOKEN || creds.adminToken;
+  const devOwner = cognito ? await ensureDevOwner(cognito, deps.store, creds.accountId, options.dataDir, clock) : undefined;
 
   // `--runtime lambda`: the synthesized bundles under aws-lambda-ric instead of the handlers in this process.
   const lambda = { ...options.lambda, port: options.port, adminToken, env: config.env, bedrockLive: live.includes('bedrock') };
@@ -145,6 +150,16 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
             verify: cognitoVerifier(config.dashboard!),
             gatewayBaseUrl: `${runtimeUrl()}/v1`,
           })),
+          web: webRoute(await buildWeb(), {
+            get cognitoEndpoint() {
+              return config.dashboard!.cognitoEndpoint;
+            },
+            clientId: config.dashboard.clientId,
+            apiBase: '/dashboard/api',
+            get gatewayBaseUrl() {
+              return `${runtimeUrl()}/v1`;
+            },
+          }),
         }
       : {}),
   });
@@ -166,6 +181,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     deps,
     runtime,
     ...(cognito ? { cognito } : {}),
+    ...(devOwner ? { devOwner } : {}),
     usageSettled: async () => {
       await settlementsDone();
       await usageStream?.drained();
@@ -183,4 +199,15 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       await dynamo?.close();
     },
   };
+}
+
+/** The dev account's owner in the local Cognito, so a newcomer can sign in to the dashboard at once. */
+async function ensureDevOwner(cognito: LocalCognito, store: Store, accountId: string, dataDir: string | undefined, clock: Clock): Promise<{ email: string; password: string }> {
+  const file = dataDir ? join(dataDir, 'cognito', 'dev-owner.json') : undefined;
+  const saved = file ? await readFile(file, 'utf8').then((t) => JSON.parse(t) as { email: string; password: string }, () => undefined) : undefined;
+  const owner = saved ?? { email: 'dev@originalpoint.local', password: `Dev-${randomBytes(9).toString('base64url')}-9a` };
+  const sub = await cognito.ensureUser(owner.email, owner.password);
+  await store.members.addMember({ sub, email: owner.email, accountId, role: 'owner', joinedAt: new Date(clock.now()).toISOString() });
+  if (file && !saved) await writeFile(file, JSON.stringify(owner), { mode: 0o600 });
+  return owner;
 }

@@ -25,6 +25,8 @@ export interface LocalRuntimeOptions {
   adminToken?: string;
   /** The dashboard API's function (Cognito-signed-in users), at /dashboard/api. */
   dashboard?: AdminHandler;
+  /** The dashboard's static page, at / (index.html), /assets/* and /dashboard/config.json. */
+  web?: FrontRoute;
 }
 
 export type LocalRuntime = LocalServer;
@@ -251,7 +253,7 @@ export type FrontRoute = (req: IncomingMessage, res: ServerResponse, body: Buffe
  * behind the local admin token, which stands in for API Gateway's IAM auth; everything else goes to the
  * chat function. A failure that escapes a route is a 502, or a cut connection once bytes went out.
  */
-export function frontListener(routes: { chat: FrontRoute; admin?: FrontRoute; adminToken?: string; dashboard?: FrontRoute }, logPrefix: string): RequestListener {
+export function frontListener(routes: { chat: FrontRoute; admin?: FrontRoute; adminToken?: string; dashboard?: FrontRoute; web?: FrontRoute }, logPrefix: string): RequestListener {
   return (req, res) => {
     void (async () => {
       let body: Buffer;
@@ -272,6 +274,8 @@ export function frontListener(routes: { chat: FrontRoute; admin?: FrontRoute; ad
       }
       // The dashboard API: its own function behind its own API (Cognito JWTs, checked by the function).
       if (routes.dashboard && (path === '/dashboard/api' || path.startsWith('/dashboard/api/'))) return routes.dashboard(req, res, body);
+      // The dashboard's page and assets (S3 behind CloudFront in AWS).
+      if (routes.web && (req.method === 'GET' || req.method === 'HEAD') && (path === '/' || path.startsWith('/assets/') || path === '/dashboard/config.json')) return routes.web(req, res, body);
       if (functionUrlCors(req, res)) return;
       await routes.chat(req, res, body);
     })().catch((err: unknown) => {
@@ -304,6 +308,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             },
           }
         : {}),
+      ...(options.web ? { web: options.web } : {}),
     },
     'local runtime: invocation failed',
   );

@@ -6,6 +6,7 @@ import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthComman
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keysTableSnapshot, sdk } from '../helpers/admin';
+import { codeFor } from '../helpers/dashboard';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 let t: TestGateway;
@@ -30,9 +31,7 @@ async function call<T = Record<string, unknown>>(token: string | undefined, meth
 async function signUp(email: string): Promise<string> {
   const clientId = t.gw.cognito!.clientId;
   await cognito.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
-  // Delivered a moment after the answer: cognito-local prints it as it would send it.
-  for (let i = 0; i < 100 && !t.gw.cognito!.codes.some((c) => c.destination === email); i++) await new Promise((r) => setTimeout(r, 50));
-  const code = t.gw.cognito!.codes.findLast((c) => c.destination === email)!.code;
+  const code = await codeFor(t.gw, email);
   await cognito.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }));
   const auth = await cognito.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
   return auth.AuthenticationResult!.IdToken!;

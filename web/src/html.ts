@@ -1,0 +1,22 @@
+// Preact with htm: components written as tagged templates, no JSX build step.
+import { h } from 'preact';
+import htm from 'htm';
+
+export const html = htm.bind(h);
+
+/** Unix seconds as a short UTC date and time, or a dash. */
+export const when = (seconds: number | null | undefined): string => (seconds ? new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ') : '–');
+
+export const usd = (v: number): string => `$${v < 0.01 && v > 0 ? v.toFixed(6) : v.toFixed(2)}`;
+
+/** An error in words, beside the field it names when it names one. */
+export function FieldError({ error, field }: { error?: { message: string; param?: string | null } | null; field: string }) {
+  if (!error || !error.param || !(error.param === field || error.param.startsWith(`${field}[`) || error.param.startsWith(`${field}.`))) return null;
+  return html`<p class="field-error" role="alert" id=${`${field}-error`}>${error.message}</p>`;
+}
+
+export function FormError({ error, fields = [] }: { error?: { message: string; param?: string | null } | null; fields?: string[] }) {
+  if (!error) return null;
+  if (error.param && fields.some((f) => error.param === f || error.param!.startsWith(`${f}[`) || error.param!.startsWith(`${f}.`))) return null;
+  return html`<p class="error" role="alert">${error.message}</p>`;
+}

@@ -1,0 +1,93 @@
+// Signing up, verifying with the e-mailed code, signing in and resetting a password.
+import { useState } from 'preact/hooks';
+import * as cognito from '../cognito';
+import type { Config } from '../config';
+import { html } from '../html';
+
+type Step = 'sign-in' | 'sign-up' | 'verify' | 'forgot' | 'reset';
+
+export function AuthPage({ config, onSignedIn }: { config: Config; onSignedIn: (s: cognito.Session) => void }) {
+  const [step, setStep] = useState<Step>('sign-in');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const run = (label: string, action: () => Promise<void>) => async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setBusy(label);
+    try {
+      await action();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const signIn = () => cognito.signIn(config, email.trim(), password).then(onSignedIn);
+  const field = (id: string, label: string, value: string, set: (v: string) => void, type = 'text', autocomplete = 'off') =>
+    html`<label for=${id}>${label}</label><input id=${id} type=${type} autocomplete=${autocomplete} value=${value} onInput=${(e: Event) => set((e.target as HTMLInputElement).value)} required />`;
+  const tabs = html`<div class="tabs" role="tablist">
+    <button role="tab" aria-selected=${step === 'sign-in'} class=${step === 'sign-in' ? '' : 'secondary'} onClick=${() => setStep('sign-in')}>Sign in</button>
+    <button role="tab" aria-selected=${step === 'sign-up'} class=${step === 'sign-up' ? '' : 'secondary'} onClick=${() => setStep('sign-up')}>Sign up</button>
+  </div>`;
+
+  let form;
+  if (step === 'sign-in') {
+    form = html`<form onSubmit=${run('Signing in…', signIn)} aria-label="Sign in">
+      ${field('email', 'E-mail', email, setEmail, 'email', 'username')} ${field('password', 'Password', password, setPassword, 'password', 'current-password')}
+      <button type="submit" disabled=${!!busy}>Sign in</button>
+      <button type="button" class="secondary" onClick=${() => setStep('forgot')}>Forgot password?</button>
+    </form>`;
+  } else if (step === 'sign-up') {
+    form = html`<form onSubmit=${run('Creating your account…', async () => {
+      await cognito.signUp(config, email.trim(), password);
+      setNotice(`We e-mailed a code to ${email.trim()}.`);
+      setStep('verify');
+    })} aria-label="Sign up">
+      ${field('email', 'E-mail', email, setEmail, 'email', 'username')} ${field('password', 'Password (at least 12 characters, upper and lower case and a digit)', password, setPassword, 'password', 'new-password')}
+      <button type="submit" disabled=${!!busy}>Create account</button>
+    </form>`;
+  } else if (step === 'verify') {
+    form = html`<form onSubmit=${run('Verifying…', async () => {
+      await cognito.confirmSignUp(config, email.trim(), code.trim());
+      await signIn();
+    })} aria-label="Verify your e-mail">
+      ${field('code', 'Verification code', code, setCode, 'text', 'one-time-code')}
+      <button type="submit" disabled=${!!busy}>Verify and sign in</button>
+      <button type="button" class="secondary" onClick=${run('Sending…', async () => { await cognito.resendCode(config, email.trim()); setNotice('A new code is on its way.'); })}>Send a new code</button>
+    </form>`;
+  } else if (step === 'forgot') {
+    form = html`<form onSubmit=${run('Sending…', async () => {
+      await cognito.forgotPassword(config, email.trim());
+      setNotice(`If ${email.trim()} has an account, a reset code is on its way.`);
+      setStep('reset');
+    })} aria-label="Reset your password">
+      ${field('email', 'E-mail', email, setEmail, 'email', 'username')}
+      <button type="submit" disabled=${!!busy}>Send reset code</button>
+    </form>`;
+  } else {
+    form = html`<form onSubmit=${run('Saving…', async () => {
+      await cognito.confirmForgotPassword(config, email.trim(), code.trim(), password);
+      setNotice('Password changed: sign in with the new one.');
+      setStep('sign-in');
+    })} aria-label="Choose a new password">
+      ${field('code', 'Reset code', code, setCode, 'text', 'one-time-code')} ${field('password', 'New password', password, setPassword, 'password', 'new-password')}
+      <button type="submit" disabled=${!!busy}>Set password</button>
+    </form>`;
+  }
+  return html`<main class="auth">
+    <h1>OriginalPoint</h1>
+    <section>
+      ${tabs}
+      ${notice ? html`<p class="note" role="status">${notice}</p>` : null}
+      ${form}
+      ${busy ? html`<p class="progress" role="status">${busy}</p>` : null}
+      ${error ? html`<p class="error" role="alert">${error}</p>` : null}
+    </section>
+  </main>`;
+}

@@ -1,0 +1,96 @@
+// Keys: create (label, expiry, IP allowlist where the plan offers it), the secret shown once, the list, and
+// per key: rename, rotate with a grace period, revoke after a confirmation.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, type Api } from '../api';
+import { FieldError, FormError, html, when } from '../html';
+import type { KeyView, Me } from '../types';
+import { Secret } from './secret';
+
+const GRACE = [
+  ['0', 'at once'],
+  ['3600', '1 hour'],
+  ['86400', '24 hours'],
+] as const;
+
+export function Keys({ api, me }: { api: Api; me: Me }) {
+  const [keys, setKeys] = useState<KeyView[] | null>(null);
+  const [label, setLabel] = useState('');
+  const [expiry, setExpiry] = useState('');
+  const [allow, setAllow] = useState('');
+  const [error, setError] = useState<ApiError | Error | null>(null);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [grace, setGrace] = useState('3600');
+
+  const load = () => api.get<{ data: KeyView[] }>('/keys').then((r) => setKeys(r.data), setError);
+  useEffect(() => void load(), []);
+
+  const act = async (action: () => Promise<unknown>) => {
+    setError(null);
+    setBusy(true);
+    try {
+      await action();
+      await load();
+    } catch (err) {
+      setError(err as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const create = (e: Event) => {
+    e.preventDefault();
+    void act(async () => {
+      const body: Record<string, unknown> = { label: label.trim() || undefined };
+      if (expiry) body.expires_at = Math.floor(Date.parse(`${expiry}T23:59:59Z`) / 1000);
+      const cidrs = allow.split(/[\s,]+/).filter(Boolean);
+      if (cidrs.length) body.ip_allowlist = cidrs;
+      const key = await api.send<KeyView>('POST', '/keys', body);
+      setSecret(key.secret ?? null);
+      setLabel('');
+      setAllow('');
+      setExpiry('');
+    });
+  };
+  const offersAllowlists = me.account.ip_allowlists;
+  return html`<div>
+    ${secret ? html`<section aria-labelledby="new-key"><h2 id="new-key">New key</h2><${Secret} secret=${secret} baseUrl=${me.gateway_base_url} /><button class="secondary" onClick=${() => setSecret(null)}>Done</button></section>` : null}
+    <section aria-labelledby="create">
+      <h2 id="create">Create a key</h2>
+      <form onSubmit=${create}>
+        <label for="label">Label</label>
+        <input id="label" value=${label} onInput=${(e: Event) => setLabel((e.target as HTMLInputElement).value)} aria-describedby="label-error" />
+        <${FieldError} error=${error} field="label" />
+        <label for="expiry">Expires (optional)</label>
+        <input id="expiry" type="date" value=${expiry} onInput=${(e: Event) => setExpiry((e.target as HTMLInputElement).value)} aria-describedby="expires_at-error" />
+        <${FieldError} error=${error} field="expires_at" />
+        <label for="allow">IP allowlist (CIDRs, optional)</label>
+        <textarea id="allow" value=${allow} disabled=${!offersAllowlists} onInput=${(e: Event) => setAllow((e.target as HTMLTextAreaElement).value)} aria-describedby="allow-note ip_allowlist-error"></textarea>
+        <p class="note" id="allow-note">${offersAllowlists ? 'One address or CIDR per line; empty means any address.' : `IP allowlists are available on the pro and enterprise plans; this account is on the ${me.account.plan} plan.`}</p>
+        <${FieldError} error=${error} field="ip_allowlist" />
+        <button type="submit" disabled=${busy}>Create key</button>
+      </form>
+      <${FormError} error=${error} fields=${['label', 'expires_at', 'ip_allowlist']} />
+    </section>
+    <section aria-labelledby="list">
+      <h2 id="list">Keys</h2>
+      ${keys === null ? html`<p class="progress" role="status">Loading keys…</p>` : html`<table>
+        <thead><tr><th>Label</th><th>Key</th><th>Created</th><th>Last used</th><th>Expires</th><th>Status</th><th>Allowlist</th><th>Actions</th></tr></thead>
+        <tbody>${keys.map((k) => html`<tr data-key=${k.id}>
+          <td>${k.label || '–'}</td><td><code>${k.hint}</code></td><td>${when(k.created_at)}</td><td>${when(k.last_used_at)}</td><td>${when(k.expires_at)}</td>
+          <td>${k.status}</td><td>${k.ip_allowlist.join(', ') || 'any'}</td>
+          <td>${k.status === 'active' ? html`
+            <button class="secondary" disabled=${busy} onClick=${() => { const next = prompt('New label', k.label); if (next !== null) void act(() => api.send('PATCH', `/keys/${k.id}`, { label: next })); }}>Rename</button>
+            ${k.replaced_by ? null : html`<button class="secondary" disabled=${busy} onClick=${() => void act(async () => { const r = await api.send<{ new_key: KeyView }>('POST', `/keys/${k.id}/rotate`, { grace_period_seconds: Number(grace) }); setSecret(r.new_key.secret ?? null); })}>Rotate</button>`}
+            ${confirming === k.id
+              ? html`<span role="alert">Revoke ${k.label || k.hint}? Clients using it stop working.</span>
+                  <button class="danger" onClick=${() => { setConfirming(null); void act(() => api.send('DELETE', `/keys/${k.id}`)); }}>Yes, revoke</button>
+                  <button class="secondary" onClick=${() => setConfirming(null)}>Cancel</button>`
+              : html`<button class="danger" disabled=${busy} onClick=${() => setConfirming(k.id)}>Revoke</button>`}` : null}
+          </td></tr>`)}</tbody>
+      </table>
+      <label for="grace">Grace period when rotating</label>
+      <select id="grace" value=${grace} onChange=${(e: Event) => setGrace((e.target as HTMLSelectElement).value)}>${GRACE.map(([v, t]) => html`<option value=${v}>${t}</option>`)}</select>`}
+    </section>
+  </div>`;
+}

@@ -1,0 +1,97 @@
+// Usage over a chosen range from the daily aggregates: requests, tokens and cost per day (chart), per model
+// and per key (tables), totals, and a CSV export.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import type { Api } from '../api';
+import { FieldError, FormError, html, usd } from '../html';
+
+interface Row {
+  day?: string;
+  model?: string;
+  key_id?: string;
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cost_usd: number;
+}
+interface Report {
+  data: Row[];
+  total: Row;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const monthStart = () => `${today().slice(0, 7)}-01`;
+
+function csv(rows: Row[], key: 'day' | 'model' | 'key_id'): string {
+  const lines = [[key, 'requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost_usd'].join(',')];
+  for (const r of rows) lines.push([r[key] ?? '', r.requests, r.prompt_tokens, r.completion_tokens, r.total_tokens, r.cost_usd].join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+export function Usage({ api }: { api: Api }) {
+  const [from, setFrom] = useState(monthStart());
+  const [to, setTo] = useState(today());
+  const [byDay, setByDay] = useState<Report | null>(null);
+  const [byModel, setByModel] = useState<Report | null>(null);
+  const [byKey, setByKey] = useState<Report | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const chart = useRef<HTMLDivElement>(null);
+
+  const load = async () => {
+    setError(null);
+    try {
+      const q = `from=${from}&to=${to}`;
+      const [d, m, k] = await Promise.all(['day', 'model', 'key'].map((g) => api.get<Report>(`/usage?${q}&group_by=${g}`)));
+      setByDay(d!);
+      setByModel(m!);
+      setByKey(k!);
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+  useEffect(() => void load(), []);
+  useEffect(() => {
+    if (!byDay || !chart.current) return;
+    chart.current.textContent = '';
+    const days = byDay.data.map((r) => Date.parse(`${r.day}T00:00:00Z`) / 1000);
+    const plot = new uPlot(
+      {
+        width: Math.min(chart.current.clientWidth || 600, 900),
+        height: 220,
+        series: [{}, { label: 'Requests', stroke: '#1f5fd1' }, { label: 'Cost (USD)', stroke: '#b42318', scale: 'usd' }],
+        axes: [{}, {}, { scale: 'usd', side: 1 }],
+      },
+      [days, byDay.data.map((r) => r.requests), byDay.data.map((r) => r.cost_usd)],
+      chart.current,
+    );
+    return () => plot.destroy();
+  }, [byDay]);
+
+  const download = (rows: Row[], key: 'day' | 'model' | 'key_id') => {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([csv(rows, key)], { type: 'text/csv' }));
+    a.download = `usage-${key}-${from}-${to}.csv`;
+    a.click();
+  };
+  const table = (title: string, report: Report | null, key: 'day' | 'model' | 'key_id') =>
+    html`<section aria-label=${title}><h2>${title}</h2>${!report ? html`<p class="progress" role="status">Loading…</p>` : html`<table>
+      <thead><tr><th>${key === 'key_id' ? 'Key' : key === 'day' ? 'Day' : 'Model'}</th><th>Requests</th><th>Prompt</th><th>Completion</th><th>Total tokens</th><th>Cost</th></tr></thead>
+      <tbody>${report.data.map((r) => html`<tr><td>${r[key]}</td><td>${r.requests}</td><td>${r.prompt_tokens}</td><td>${r.completion_tokens}</td><td>${r.total_tokens}</td><td>${usd(r.cost_usd)}</td></tr>`)}
+      <tr><th scope="row">Total</th><td>${report.total.requests}</td><td>${report.total.prompt_tokens}</td><td>${report.total.completion_tokens}</td><td>${report.total.total_tokens}</td><td>${usd(report.total.cost_usd)}</td></tr></tbody>
+    </table><button class="secondary" onClick=${() => download(report.data, key)}>Export CSV</button>`}</section>`;
+  return html`<div>
+    <section aria-labelledby="range"><h2 id="range">Range</h2>
+      <form onSubmit=${(e: Event) => (e.preventDefault(), void load())}>
+        <label for="from">From</label><input id="from" type="date" value=${from} onInput=${(e: Event) => setFrom((e.target as HTMLInputElement).value)} />
+        <${FieldError} error=${error} field="from" />
+        <label for="to">To</label><input id="to" type="date" value=${to} onInput=${(e: Event) => setTo((e.target as HTMLInputElement).value)} />
+        <${FieldError} error=${error} field="to" />
+        <button type="submit">Show</button>
+      </form>
+      <${FormError} error=${error} fields=${['from', 'to']} />
+      <div ref=${chart} aria-label="Requests and cost per day" role="img"></div>
+    </section>
+    ${table('By day', byDay, 'day')} ${table('By model', byModel, 'model')} ${table('By key', byKey, 'key_id')}
+  </div>`;
+}
