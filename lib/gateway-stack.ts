@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { AdminApi } from './admin-api';
 import { GatewayFunction } from './gateway-function';
 import { UsageAggregator } from './aggregator';
+import { Dashboard, type DashboardIdentityProviders } from './dashboard';
 import { Edge } from './edge';
 import { Operations } from './operations';
 import { GatewayTables, type DurableTableId } from './tables';
@@ -57,6 +58,10 @@ export interface GatewayStackProps extends StackProps {
    * the admin API and other functions keep theirs. `null` leaves it unreserved.
    */
   chatReservedConcurrency?: number | null;
+  /** Concurrency reserved for the dashboard API (default 10); null: unreserved. */
+  dashboardReservedConcurrency?: number | null;
+  /** OIDC and SAML identity providers for the dashboard's sign-in (enterprise single sign-on). */
+  identityProviders?: DashboardIdentityProviders;
   /** Concurrency reserved for the admin API (default 5), so a /v1 flood cannot starve it. */
   adminReservedConcurrency?: number | null;
   /** Retained tables to adopt by name instead of creating (a redeploy after `cdk destroy`, or an upgrade). */
@@ -86,6 +91,8 @@ export class GatewayStack extends Stack {
   readonly adminApi: AdminApi;
   readonly edge?: Edge;
   readonly operations: Operations;
+  readonly dashboard: Dashboard;
+  readonly dashboardFn: GatewayFunction;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps = {}) {
     super(scope, id, props);
@@ -184,6 +191,25 @@ export class GatewayStack extends Stack {
     const adminApi = new AdminApi(this, 'AdminApi', { handler: admin.function });
     this.adminApi = adminApi;
 
+    // The dashboard: its API's function does what the admin API does for one account, so it has the same
+    // actions on the keys table (accounts, keys, members, the catalog) and reads usage; nothing else.
+    const dashboardFn = new GatewayFunction(this, 'DashboardApi', {
+      entry: handlerEntry('dashboard'),
+      description: 'OriginalPoint dashboard API (signed-in users)',
+      timeout: Duration.seconds(30),
+      environment: tables.environment(),
+      ...reserved(props.dashboardReservedConcurrency, 10),
+    });
+    this.dashboardFn = dashboardFn;
+    tables.grantItemActions(dashboardFn.role, 'keys', ADMIN_TABLE_ACTIONS);
+    tables.grantItemActions(dashboardFn.role, 'usage', ADMIN_USAGE_ACTIONS);
+    const gatewayBaseUrl = this.edge ? `https://${this.edge.distribution.distributionDomainName}/v1` : `${chatUrl.url}v1`;
+    const dashboard = new Dashboard(this, 'Dashboard', { handler: dashboardFn.function, gatewayBaseUrl, ...(props.identityProviders ? { identityProviders: props.identityProviders } : {}) });
+    this.dashboard = dashboard;
+    dashboardFn.function.addEnvironment('OP_COGNITO_ISSUER', `https://cognito-idp.${this.region}.amazonaws.com/${dashboard.userPool.userPoolId}`);
+    dashboardFn.function.addEnvironment('OP_COGNITO_CLIENT_ID', dashboard.client.userPoolClientId);
+    dashboardFn.function.addEnvironment('OP_GATEWAY_BASE_URL', gatewayBaseUrl);
+
     const aggregator = new UsageAggregator(this, 'UsageAggregator', { entry: handlerEntry('aggregator'), tables });
     this.aggregator = aggregator;
 
@@ -199,7 +225,7 @@ export class GatewayStack extends Stack {
       { id: 'AwsSolutions-SNS2', reason: 'Alarm notifications carry alarm names and thresholds, nothing secret; the AWS managed SNS key cannot grant CloudWatch the use it needs, and a customer key would cost more than the data is worth.' },
     ]);
 
-    for (const fn of [chat, admin, aggregator.fn]) {
+    for (const fn of [chat, admin, aggregator.fn, dashboardFn]) {
       NagSuppressions.addResourceSuppressions(
         fn.role,
         [
@@ -234,6 +260,10 @@ export class GatewayStack extends Stack {
     new CfnOutput(this, 'GatewayRootUrl', {
       description: 'Anthropic base URL (ANTHROPIC_BASE_URL for Claude Code and the Anthropic SDKs)',
       value: chatUrl.url,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The self-service dashboard: sign up, keys, usage, activity',
+      value: `https://${dashboard.distribution.distributionDomainName}/`,
     });
     new CfnOutput(this, 'AdminApiUrl', {
       description: 'Admin API (SigV4-signed requests only)',

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { PASSWORD_POLICY } from '../core/dashboard/password-policy';
 import {
   CognitoIdentityProviderClient,
   AdminConfirmSignUpCommand,
@@ -40,8 +41,6 @@ export interface LocalCognito {
   close(): Promise<void>;
 }
 
-/** The password policy of the stack's user pool (lib/dashboard.ts): the same rules locally. */
-export const PASSWORD_POLICY = { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: false };
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
@@ -85,7 +84,7 @@ export async function startCognitoLocal(options: { dir: string; onCode?: (destin
   if (pool && !(await client.send(new DescribeUserPoolCommand({ UserPoolId: pool.poolId })).catch(() => undefined))) pool = undefined;
   if (!pool) {
     const created = await client.send(
-      new CreateUserPoolCommand({ PoolName: 'originalpoint', UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'], Policies: { PasswordPolicy: PASSWORD_POLICY } }),
+      new CreateUserPoolCommand({ PoolName: 'originalpoint', UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'], Policies: { PasswordPolicy: { ...PASSWORD_POLICY } } }),
     );
     const poolId = created.UserPool!.Id!;
     const app = await client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'dashboard', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));

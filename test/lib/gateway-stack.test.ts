@@ -194,7 +194,8 @@ describe('chat function', () => {
 
 describe('admin API', () => {
   it('requires IAM authorization on every method', () => {
-    const methods = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method');
+    const adminApi = `\${${id(stack.adminApi.api)}}`;
+    const methods = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && render(r.Properties!.RestApiId) === adminApi);
     expect(methods.length).toBeGreaterThanOrEqual(2);
     for (const method of methods) {
       if (method.Properties!.HttpMethod === 'OPTIONS') continue;
@@ -204,12 +205,14 @@ describe('admin API', () => {
   });
 
   it('serves /admin and /admin/{proxy+} from the admin function', () => {
+    const adminApi = `\${${id(stack.adminApi.api)}}`;
+    const ofAdmin = (r: Resource) => render(r.Properties!.RestApiId) === adminApi;
     const paths = Object.values(resources)
-      .filter((r) => r.Type === 'AWS::ApiGateway::Resource')
+      .filter((r) => r.Type === 'AWS::ApiGateway::Resource' && ofAdmin(r))
       .map((r) => r.Properties!.PathPart);
     expect(paths.sort()).toEqual(['admin', '{proxy+}']);
     const integrations = Object.values(resources)
-      .filter((r) => r.Type === 'AWS::ApiGateway::Method')
+      .filter((r) => r.Type === 'AWS::ApiGateway::Method' && ofAdmin(r))
       .map((r) => render((r.Properties!.Integration as { Uri: Json }).Uri));
     for (const uri of integrations) expect(uri).toContain(`\${${id(stack.admin.function)}.Arn}`);
   });
@@ -273,5 +276,48 @@ describe('cdk-nag AwsSolutions', () => {
       found.map((m) => `${m.id}: ${String(m.entry.data)}`);
     expect(format(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
     expect(format(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
+  });
+});
+
+describe('dashboard', () => {
+  it('has a user pool with e-mail sign-up, verification, a strict password policy and optional TOTP MFA', () => {
+    const pool = resources[id(stack.dashboard.userPool)]!.Properties!;
+    expect(pool).toMatchObject({
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+    });
+    const client = resources[id(stack.dashboard.client)]!.Properties!;
+    expect(client).toMatchObject({ GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
+    expect(client.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH']));
+  });
+
+  it('puts the Cognito authorizer on every dashboard API method', () => {
+    const api = `\${${id(stack.dashboard.api)}}`;
+    const methods = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && render(r.Properties!.RestApiId) === api && r.Properties!.HttpMethod !== 'OPTIONS');
+    expect(methods.length).toBeGreaterThan(0);
+    for (const m of methods) {
+      expect(m.Properties!.AuthorizationType).toBe('COGNITO_USER_POOLS');
+      expect(m.Properties!.AuthorizerId).toBeDefined();
+    }
+    const authorizers = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Authorizer');
+    expect(authorizers.map((a) => a.Properties!.Type)).toContain('COGNITO_USER_POOLS');
+  });
+
+  it('serves the page from a private bucket through CloudFront with origin access control, HTTPS and strict security headers', () => {
+    const bucket = resources[id(stack.dashboard.bucket)]!.Properties!;
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    const distribution = resources[id(stack.dashboard.distribution)]!.Properties!.DistributionConfig as Record<string, any>;
+    expect(distribution.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(distribution.Origins.some((o: Record<string, unknown>) => o.OriginAccessControlId)).toBe(true);
+    expect(distribution.CacheBehaviors.map((b: Record<string, unknown>) => b.PathPattern)).toEqual(['/dashboard/api/*']);
+    const policy = resources[id(stack.dashboard.headers)]!.Properties!.ResponseHeadersPolicyConfig as Record<string, any>;
+    const csp = JSON.stringify(policy.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+    for (const directive of ["default-src 'none'", "script-src 'self'", "frame-ancestors 'none'"]) expect(csp).toContain(directive);
+    expect(policy.SecurityHeadersConfig).toMatchObject({ ContentTypeOptions: { Override: true }, FrameOptions: { FrameOption: 'DENY' }, StrictTransportSecurity: { Override: true } });
+    expect(Object.keys(template.toJSON().Outputs)).toContain('DashboardUrl');
   });
 });

@@ -25,7 +25,7 @@ const WORDS: Record<string, string> = {
   ExpiredCodeException: 'That code has expired. Ask for a new one.',
   NotAuthorizedException: 'Wrong e-mail address or password.',
   UserNotConfirmedException: 'This address is not verified yet: enter the code we e-mailed you.',
-  InvalidPasswordException: 'The password is too weak: use at least 12 characters with upper and lower case letters and a digit.',
+  InvalidPasswordException: 'The password is too weak: use at least 12 characters with upper and lower case letters, a digit and a symbol.',
 };
 
 async function call<T>(config: Config, action: string, body: object): Promise<T> {

@@ -49,7 +49,7 @@ export function AuthPage({ config, onSignedIn }: { config: Config; onSignedIn: (
       setNotice(`We e-mailed a code to ${email.trim()}.`);
       setStep('verify');
     })} aria-label="Sign up">
-      ${field('email', 'E-mail', email, setEmail, 'email', 'username')} ${field('password', 'Password (at least 12 characters, upper and lower case and a digit)', password, setPassword, 'password', 'new-password')}
+      ${field('email', 'E-mail', email, setEmail, 'email', 'username')} ${field('password', 'Password (at least 12 characters: upper and lower case, a digit and a symbol)', password, setPassword, 'password', 'new-password')}
       <button type="submit" disabled=${!!busy}>Create account</button>
     </form>`;
   } else if (step === 'verify') {
