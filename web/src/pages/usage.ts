@@ -59,8 +59,10 @@ export function Usage({ api }: { api: Api }) {
       {
         width: Math.min(chart.current.clientWidth || 600, 900),
         height: 220,
-        series: [{}, { label: 'Requests', stroke: '#1f5fd1' }, { label: 'Cost (USD)', stroke: '#b42318', scale: 'usd' }],
-        axes: [{}, {}, { scale: 'usd', side: 1 }],
+        // One day alone would stretch the time axis over years: a day either side.
+        scales: { x: { time: true, range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => (min === max ? [min - 86_400, max + 86_400] : [min, max]) } },
+        series: [{}, { label: 'Requests', stroke: '#1f5fd1', points: { size: 8 } }, { label: 'Cost (USD)', stroke: '#b42318', scale: 'usd', points: { size: 8 } }],
+        axes: [{}, {}, { scale: 'usd', side: 1, size: 80, values: (_u: uPlot, values: number[]) => values.map((v) => `$${v.toFixed(v < 0.01 ? 6 : 2)}`) }],
       },
       [days, byDay.data.map((r) => r.requests), byDay.data.map((r) => r.cost_usd)],
       chart.current,
