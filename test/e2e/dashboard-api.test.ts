@@ -154,6 +154,23 @@ describe('keys from the dashboard', () => {
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
+  it('sets budgets and model allowlists on keys and shows the spend against them', async () => {
+    const created = await call<KeyOut & { budget: unknown; allowed_models: string[] }>(alice, 'POST', '/keys', { label: 'metered', budget: { limit_usd: 1, period: 'month' }, allowed_models: ['gpt-5-mini'] });
+    expect(created.json).toMatchObject({ budget: { limit_usd: 1, period: 'month' }, allowed_models: ['gpt-5-mini'] });
+    const client = sdk(t.gw, created.json.secret!);
+    await client.chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'hi' }] });
+    expect((await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e)) as { status: number }).toMatchObject({ status: 403 });
+    await t.gw.usageSettled();
+    const listed = (await call<{ data: Array<KeyOut & { budget_spent_usd: number | null }> }>(alice, 'GET', '/keys')).json.data;
+    const metered = listed.find((k) => k.id === created.json.id)!;
+    expect(metered.budget_spent_usd).toBeGreaterThan(0);
+    expect(metered.budget_spent_usd).toBeLessThan(1);
+    expect(listed.find((k) => k.id === aliceKey.id)!.budget_spent_usd).toBeNull();
+    const bad = await call<{ error: { param: string } }>(alice, 'PATCH', `/keys/${created.json.id}`, { allowed_models: ['gpt-6'] });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.param).toBe('allowed_models[0]');
+  });
+
   it('refuses bad input with a 400 naming the field, and writes nothing', async () => {
     const before = await keysTableSnapshot(t.gw);
     for (const [path, body, param] of [

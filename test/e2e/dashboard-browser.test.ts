@@ -95,10 +95,16 @@ describe('the dashboard in Chromium', () => {
     await expect(page.getByLabel('IP allowlist (CIDRs, optional)').isDisabled()).resolves.toBe(true);
     expect(await page.locator('#allow-note').textContent()).toContain('available on the pro and enterprise plans');
     await page.getByLabel('Label').fill('second');
+    await page.getByLabel(/^Allowed models/).fill('gpt-5-mini, claude-*');
+    await page.getByLabel('Budget in USD (optional)').fill('5');
+    await page.getByLabel('Budget period').selectOption('day');
     await page.getByRole('button', { name: 'Create key' }).click();
     const second = (await page.getByTestId('secret').first().textContent())!.trim();
     expect(second).not.toBe(secret);
     await page.getByRole('button', { name: 'Done' }).click();
+    const secondRow = page.locator('tr', { hasText: 'second' });
+    await expect.poll(() => secondRow.textContent()).toContain('gpt-5-mini, claude-*');
+    expect(await secondRow.textContent()).toContain('$0.00 of $5.00 per day');
     await check(page, 'keys');
     const row = page.locator('tr', { hasText: 'second' });
     await page.getByLabel('Grace period when rotating').selectOption('3600');

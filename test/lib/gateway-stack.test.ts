@@ -195,7 +195,7 @@ describe('chat function', () => {
 describe('admin API', () => {
   it('requires IAM authorization on every method', () => {
     const adminApi = `\${${id(stack.adminApi.api)}}`;
-    const methods = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && render(r.Properties!.RestApiId) === adminApi);
+    const methods = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && render(r.Properties!.RestApiId!) === adminApi);
     expect(methods.length).toBeGreaterThanOrEqual(2);
     for (const method of methods) {
       if (method.Properties!.HttpMethod === 'OPTIONS') continue;
@@ -206,7 +206,7 @@ describe('admin API', () => {
 
   it('serves /admin and /admin/{proxy+} from the admin function', () => {
     const adminApi = `\${${id(stack.adminApi.api)}}`;
-    const ofAdmin = (r: Resource) => render(r.Properties!.RestApiId) === adminApi;
+    const ofAdmin = (r: Resource) => render(r.Properties!.RestApiId!) === adminApi;
     const paths = Object.values(resources)
       .filter((r) => r.Type === 'AWS::ApiGateway::Resource' && ofAdmin(r))
       .map((r) => r.Properties!.PathPart);
@@ -297,7 +297,7 @@ describe('dashboard', () => {
 
   it('puts the Cognito authorizer on every dashboard API method', () => {
     const api = `\${${id(stack.dashboard.api)}}`;
-    const methods = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && render(r.Properties!.RestApiId) === api && r.Properties!.HttpMethod !== 'OPTIONS');
+    const methods = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Method' && render(r.Properties!.RestApiId!) === api && r.Properties!.HttpMethod !== 'OPTIONS');
     expect(methods.length).toBeGreaterThan(0);
     for (const m of methods) {
       expect(m.Properties!.AuthorizationType).toBe('COGNITO_USER_POOLS');
@@ -310,11 +310,17 @@ describe('dashboard', () => {
   it('serves the page from a private bucket through CloudFront with origin access control, HTTPS and strict security headers', () => {
     const bucket = resources[id(stack.dashboard.bucket)]!.Properties!;
     expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    const distribution = resources[id(stack.dashboard.distribution)]!.Properties!.DistributionConfig as Record<string, any>;
+    const distribution = resources[id(stack.dashboard.distribution)]!.Properties!.DistributionConfig as unknown as {
+      DefaultCacheBehavior: { ViewerProtocolPolicy: string };
+      Origins: Array<Record<string, unknown>>;
+      CacheBehaviors: Array<Record<string, unknown>>;
+    };
     expect(distribution.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
-    expect(distribution.Origins.some((o: Record<string, unknown>) => o.OriginAccessControlId)).toBe(true);
-    expect(distribution.CacheBehaviors.map((b: Record<string, unknown>) => b.PathPattern)).toEqual(['/dashboard/api/*']);
-    const policy = resources[id(stack.dashboard.headers)]!.Properties!.ResponseHeadersPolicyConfig as Record<string, any>;
+    expect(distribution.Origins.some((o) => o.OriginAccessControlId)).toBe(true);
+    expect(distribution.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/dashboard/api/*']);
+    const policy = resources[id(stack.dashboard.headers)]!.Properties!.ResponseHeadersPolicyConfig as unknown as {
+      SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } } & Record<string, unknown>;
+    };
     const csp = JSON.stringify(policy.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
     for (const directive of ["default-src 'none'", "script-src 'self'", "frame-ancestors 'none'"]) expect(csp).toContain(directive);
     expect(policy.SecurityHeadersConfig).toMatchObject({ ContentTypeOptions: { Override: true }, FrameOptions: { FrameOption: 'DENY' }, StrictTransportSecurity: { Override: true } });

@@ -12,6 +12,8 @@ export interface KeyView {
   allowed_models: string[] | null;
   budget: { limit_usd: number; period: string } | null;
   replaced_by: string | null;
+  /** With a budget: settled spend in its current period. */
+  budget_spent_usd?: number | null;
   secret?: string;
 }
 
@@ -26,8 +28,10 @@ export interface Me {
     active_keys: number;
     ip_allowlists: boolean;
     budget: { limit_usd: number; period: string } | null;
+    allowed_models: string[] | null;
   };
   spend_this_month_usd: number;
+  budget_spent_usd: number | null;
   tokens_this_month: number;
   gateway_base_url: string;
   first_key?: KeyView | null;

@@ -2,7 +2,7 @@
 // per key: rename, rotate with a grace period, revoke after a confirmation.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type Api } from '../api';
-import { FieldError, FormError, html, when } from '../html';
+import { FieldError, FormError, html, usd, when } from '../html';
 import type { KeyView, Me } from '../types';
 import { Secret } from './secret';
 
@@ -17,6 +17,9 @@ export function Keys({ api, me }: { api: Api; me: Me }) {
   const [label, setLabel] = useState('');
   const [expiry, setExpiry] = useState('');
   const [allow, setAllow] = useState('');
+  const [models, setModels] = useState('');
+  const [budgetUsd, setBudgetUsd] = useState('');
+  const [period, setPeriod] = useState('month');
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -45,11 +48,16 @@ export function Keys({ api, me }: { api: Api; me: Me }) {
       if (expiry) body.expires_at = Math.floor(Date.parse(`${expiry}T23:59:59Z`) / 1000);
       const cidrs = allow.split(/[\s,]+/).filter(Boolean);
       if (cidrs.length) body.ip_allowlist = cidrs;
+      const allowed = models.split(/[\s,]+/).filter(Boolean);
+      if (allowed.length) body.allowed_models = allowed;
+      if (budgetUsd.trim()) body.budget = { limit_usd: Number(budgetUsd), period };
       const key = await api.send<KeyView>('POST', '/keys', body);
       setSecret(key.secret ?? null);
       setLabel('');
       setAllow('');
       setExpiry('');
+      setModels('');
+      setBudgetUsd('');
     });
   };
   const offersAllowlists = me.account.ip_allowlists;
@@ -68,17 +76,26 @@ export function Keys({ api, me }: { api: Api; me: Me }) {
         <textarea id="allow" value=${allow} disabled=${!offersAllowlists} onInput=${(e: Event) => setAllow((e.target as HTMLTextAreaElement).value)} aria-describedby="allow-note ip_allowlist-error"></textarea>
         <p class="note" id="allow-note">${offersAllowlists ? 'One address or CIDR per line; empty means any address.' : `IP allowlists are available on the pro and enterprise plans; this account is on the ${me.account.plan} plan.`}</p>
         <${FieldError} error=${error} field="ip_allowlist" />
+        <label for="models">Allowed models (optional: ids or patterns such as claude-*)</label>
+        <input id="models" value=${models} onInput=${(e: Event) => setModels((e.target as HTMLInputElement).value)} aria-describedby="allowed_models-error" />
+        <${FieldError} error=${error} field="allowed_models" />
+        <label for="budget">Budget in USD (optional)</label>
+        <input id="budget" inputmode="decimal" value=${budgetUsd} onInput=${(e: Event) => setBudgetUsd((e.target as HTMLInputElement).value)} aria-describedby="budget-error" />
+        <label for="period">Budget period</label>
+        <select id="period" value=${period} onChange=${(e: Event) => setPeriod((e.target as HTMLSelectElement).value)}>${['day', 'week', 'month', 'total'].map((p) => html`<option value=${p}>${p}</option>`)}</select>
+        <${FieldError} error=${error} field="budget" />
         <button type="submit" disabled=${busy}>Create key</button>
       </form>
-      <${FormError} error=${error} fields=${['label', 'expires_at', 'ip_allowlist']} />
+      <${FormError} error=${error} fields=${['label', 'expires_at', 'ip_allowlist', 'allowed_models', 'budget']} />
     </section>
     <section aria-labelledby="list">
       <h2 id="list">Keys</h2>
       ${keys === null ? html`<p class="progress" role="status">Loading keys…</p>` : html`<table>
-        <thead><tr><th>Label</th><th>Key</th><th>Created</th><th>Last used</th><th>Expires</th><th>Status</th><th>Allowlist</th><th>Actions</th></tr></thead>
+        <thead><tr><th>Label</th><th>Key</th><th>Created</th><th>Last used</th><th>Expires</th><th>Status</th><th>Allowlist</th><th>Models</th><th>Budget</th><th>Actions</th></tr></thead>
         <tbody>${keys.map((k) => html`<tr data-key=${k.id}>
           <td>${k.label || '–'}</td><td><code>${k.hint}</code></td><td>${when(k.created_at)}</td><td>${when(k.last_used_at)}</td><td>${when(k.expires_at)}</td>
-          <td>${k.status}</td><td>${k.ip_allowlist.join(', ') || 'any'}</td>
+          <td>${k.status}</td><td>${k.ip_allowlist.join(', ') || 'any'}</td><td>${k.allowed_models?.join(', ') ?? 'all'}</td>
+          <td>${k.budget ? `${usd(k.budget_spent_usd ?? 0)} of ${usd(k.budget.limit_usd)} ${k.budget.period === 'total' ? 'in total' : `per ${k.budget.period}`}` : '–'}</td>
           <td>${k.status === 'active' ? html`
             <button class="secondary" disabled=${busy} onClick=${() => { const next = prompt('New label', k.label); if (next !== null) void act(() => api.send('PATCH', `/keys/${k.id}`, { label: next })); }}>Rename</button>
             ${k.replaced_by ? null : html`<button class="secondary" disabled=${busy} onClick=${() => void act(async () => { const r = await api.send<{ new_key: KeyView }>('POST', `/keys/${k.id}/rotate`, { grace_period_seconds: Number(grace) }); setSecret(r.new_key.secret ?? null); })}>Rotate</button>`}

@@ -23,7 +23,8 @@ export function Overview({ me, firstKey }: { me: Me; firstKey?: KeyView | null }
         <div class="stat">Keys<b>${a.active_keys} of ${a.key_quota ?? 'unlimited'}</b></div>
         <div class="stat">Spend this month<b>${usd(me.spend_this_month_usd)}</b></div>
         <div class="stat">Tokens this month<b>${me.tokens_this_month.toLocaleString('en-US')}${month ? ` of ${month.toLocaleString('en-US')}` : ''}</b></div>
-        ${a.budget ? html`<div class="stat">Budget<b>${usd(a.budget.limit_usd)} per ${a.budget.period}</b></div>` : null}
+        ${a.budget ? html`<div class="stat">Account budget<b>${usd(me.budget_spent_usd ?? 0)} of ${usd(a.budget.limit_usd)} ${a.budget.period === 'total' ? 'in total' : `this ${a.budget.period}`}</b></div>` : null}
+        <div class="stat">Models<b>${a.allowed_models ? a.allowed_models.join(', ') : 'all'}</b></div>
       </div>
       <table><caption class="note">Limits of each key</caption><tbody>
         ${Object.entries(LIMIT_NAMES).map(([k, label]) => html`<tr><th scope="row">${label}</th><td>${a.limits[k] === null ? 'unlimited' : a.limits[k]?.toLocaleString('en-US')}</td></tr>`)}

@@ -54,17 +54,27 @@ export function Usage({ api }: { api: Api }) {
   useEffect(() => {
     if (!byDay || !chart.current) return;
     chart.current.textContent = '';
-    const days = byDay.data.map((r) => Date.parse(`${r.day}T00:00:00Z`) / 1000);
+    // Every day of the range, zero where nothing ran (and at least two, so the time axis spans days).
+    const byDate = new Map(byDay.data.map((r) => [r.day, r]));
+    const start = Date.parse(`${from}T00:00:00Z`);
+    const end = Math.max(Date.parse(`${to}T00:00:00Z`), start + 86_400_000);
+    const days: number[] = [];
+    const requests: number[] = [];
+    const cost: number[] = [];
+    for (let d = start; d <= end && days.length < 400; d += 86_400_000) {
+      const row = byDate.get(new Date(d).toISOString().slice(0, 10));
+      days.push(d / 1000);
+      requests.push(row?.requests ?? 0);
+      cost.push(row?.cost_usd ?? 0);
+    }
     const plot = new uPlot(
       {
         width: Math.min(chart.current.clientWidth || 600, 900),
         height: 220,
-        // One day alone would stretch the time axis over years: a day either side.
-        scales: { x: { time: true, range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => (min === max ? [min - 86_400, max + 86_400] : [min, max]) } },
         series: [{}, { label: 'Requests', stroke: '#1f5fd1', points: { size: 8 } }, { label: 'Cost (USD)', stroke: '#b42318', scale: 'usd', points: { size: 8 } }],
         axes: [{}, {}, { scale: 'usd', side: 1, size: 80, values: (_u: uPlot, values: number[]) => values.map((v) => `$${v.toFixed(v < 0.01 ? 6 : 2)}`) }],
       },
-      [days, byDay.data.map((r) => r.requests), byDay.data.map((r) => r.cost_usd)],
+      [days, requests, cost],
       chart.current,
     );
     return () => plot.destroy();
