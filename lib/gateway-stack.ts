@@ -39,6 +39,8 @@ export const ADMIN_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dyn
 export const ADMIN_USAGE_ACTIONS = ['dynamodb:Query'] as const;
 /** The catalog's partition of the keys table, read by the chat function (with a leading-key condition). */
 export const CHAT_CATALOG_ACTIONS = ['dynamodb:Query'] as const;
+/** The dashboard reads budget spend from counter items and budget events beside them; it writes none. */
+export const DASHBOARD_COUNTERS_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
 /** Budget events live beside the counters: the admin API reads them (GET /admin/accounts/{id}/events). */
 export const ADMIN_COUNTERS_ACTIONS = ['dynamodb:Query'] as const;
 /**
@@ -203,6 +205,8 @@ export class GatewayStack extends Stack {
     this.dashboardFn = dashboardFn;
     tables.grantItemActions(dashboardFn.role, 'keys', ADMIN_TABLE_ACTIONS);
     tables.grantItemActions(dashboardFn.role, 'usage', ADMIN_USAGE_ACTIONS);
+    // Budget spend (the counter items) and budget events, read only.
+    tables.grantItemActions(dashboardFn.role, 'counters', DASHBOARD_COUNTERS_ACTIONS, { indexes: false });
     const gatewayBaseUrl = this.edge ? `https://${this.edge.distribution.distributionDomainName}/v1` : `${chatUrl.url}v1`;
     const dashboard = new Dashboard(this, 'Dashboard', { handler: dashboardFn.function, gatewayBaseUrl, ...(props.identityProviders ? { identityProviders: props.identityProviders } : {}) });
     this.dashboard = dashboard;

@@ -14,6 +14,8 @@ const EVERY_MODEL = { allows: () => true, restricted: false };
 
 const ROUTES: ReadonlyArray<{ pattern: RegExp; methods: Record<string, Handler> }> = [
   { pattern: /^\/dashboard\/api\/me$/, methods: { GET: (req, ctx) => (parseEmptyBody(req.body), dash.me(ctx)) } },
+  { pattern: /^\/dashboard\/api\/account$/, methods: { PATCH: (req, ctx) => dash.updateAccount(ctx, req.body) } },
+  { pattern: /^\/dashboard\/api\/events$/, methods: { GET: (req, ctx) => (parseEmptyBody(req.body), dash.events(ctx)) } },
   { pattern: /^\/dashboard\/api\/onboard$/, methods: { POST: (req, ctx) => (parseEmptyBody(req.body), dash.onboard(ctx)) } },
   {
     pattern: /^\/dashboard\/api\/keys$/,

@@ -128,6 +128,7 @@ describe('who may act on what', () => {
       ['GET', '/members', undefined],
       ['POST', '/members', { email: 'dave@example.com' }],
       ['DELETE', '/members/anyone', undefined],
+      ['PATCH', '/account', { budget: null }],
     ] as const) {
       const r = await call(carol, method, path, body);
       expect(r.status, `${method} ${path}`).toBe(403);
@@ -169,6 +170,38 @@ describe('keys from the dashboard', () => {
     const bad = await call<{ error: { param: string } }>(alice, 'PATCH', `/keys/${created.json.id}`, { allowed_models: ['gpt-6'] });
     expect(bad.status).toBe(400);
     expect(bad.json.error.param).toBe('allowed_models[0]');
+  });
+
+  it("lets owners set the account's budget, and lists the budget events it raises", async () => {
+    // Keys cache their account for up to 10 s (the documented bound), so each budget below is set on an
+    // account before its key is first used. A short answer (max_tokens 5) on a model without hidden
+    // reasoning costs about 40% of its worst case.
+    const ask = { model: 'gpt-4.1', max_tokens: 5, messages: [{ role: 'user' as const, content: 'hi' }] };
+    const set = await call<{ budget: unknown }>(bob, 'PATCH', '/account', { budget: { limit_usd: 1, period: 'month' } });
+    expect(set.json.budget).toEqual({ limit_usd: 1, period: 'month' });
+    const { response } = await sdk(t.gw, bobKey.secret!).chat.completions.create(ask).withResponse();
+    expect(response.headers.get('x-budget-scope')).toBe('account');
+    const worst = 1 - Number(response.headers.get('x-budget-remaining-usd'));
+
+    const dave = await signUp('dave@example.com');
+    const daveKey = (await call<{ first_key: KeyOut }>(dave, 'POST', '/onboard')).json.first_key;
+    await call(dave, 'PATCH', '/account', { budget: { limit_usd: Math.ceil(worst * 2 * 1e6) / 1e6, period: 'total' } });
+    const client = sdk(t.gw, daveKey.secret!);
+    let found: Array<{ scope: string; threshold_percent: number }> = [];
+    for (let i = 0; i < 5 && !found.some((e) => e.scope === 'account'); i++) {
+      const r = await client.chat.completions.create(ask).catch((e: unknown) => e);
+      if (r instanceof OpenAI.APIError) break;
+      await t.gw.usageSettled();
+      found = (await call<{ data: typeof found }>(dave, 'GET', '/events')).json.data;
+    }
+    expect(found.filter((e) => e.scope === 'account').map((e) => e.threshold_percent)).toContain(50);
+    const me = await call<{ budget_spent_usd: number; account: { budget: { period: string } } }>(dave, 'GET', '/me');
+    expect(me.json.account.budget.period).toBe('total');
+    expect(me.json.budget_spent_usd).toBeGreaterThan(0);
+    // Another account's events are not listed.
+    expect((await call<{ data: unknown[] }>(alice, 'GET', '/events')).json.data).toEqual([]);
+    // Plans and limits stay the operator's.
+    expect((await call<{ error: { param: string } }>(dave, 'PATCH', '/account', { plan: 'enterprise' })).json.error.param).toBe('plan');
   });
 
   it('refuses bad input with a 400 naming the field, and writes nothing', async () => {

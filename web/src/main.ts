@@ -59,7 +59,7 @@ function App({ config }: { config: Config }) {
   const visible = PAGES.filter(([p]) => p !== 'members' || me.user.role === 'owner');
   const current = visible.some(([p]) => p === page) ? page : 'overview';
   const body = {
-    overview: () => html`<${Overview} me=${me} firstKey=${firstKey} />`,
+    overview: () => html`<${Overview} api=${api} me=${me} firstKey=${firstKey} onChanged=${() => void api.get<Me>('/me').then(setMe)} />`,
     keys: () => html`<${Keys} api=${api} me=${me} />`,
     usage: () => html`<${Usage} api=${api} />`,
     activity: () => html`<${Activity} api=${api} />`,

@@ -120,6 +120,7 @@ export function parseAccountPatch(body: string | null | undefined, catalog: Cata
   if (b.plan !== undefined) patch.plan = oneOf(b.plan, 'plan', PLAN_NAMES);
   if (b.custom_limits !== undefined) patch.customLimits = b.custom_limits === null ? null : parseCustomLimits(b.custom_limits);
   if (b.allowed_models !== undefined) patch.allowedModels = b.allowed_models === null ? null : parseAllowedModels(b.allowed_models, catalog);
+  if (b.budget !== undefined) patch.budget = b.budget === null ? null : parseBudget(b.budget);
   return patch;
 }
 

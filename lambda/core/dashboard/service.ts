@@ -8,8 +8,9 @@ import { newKey } from '../accounts';
 import type { AdminContext } from '../admin/context';
 import { requireKey } from '../admin/context';
 import { fail, jsonObject, oneOf, onlyKnown, text } from '../admin/fields';
+import * as accounts from '../admin/account-service';
 import * as keys from '../admin/key-service';
-import { parseKeyInput, parseKeyPatch, parseRotateInput } from '../admin/validation';
+import { parseAccountPatch, parseKeyInput, parseKeyPatch, parseRotateInput } from '../admin/validation';
 import { accountView, keyView } from '../admin/views';
 import { liveKeys } from '../admin/policy';
 import { accountUsage, parseUsageQuery } from '../usage/report';
@@ -168,6 +169,22 @@ export async function activity(ctx: DashboardContext, query: Record<string, stri
     .filter((r) => (!query.key || r.keyId === query.key) && (!query.model || r.modelUsed === query.model || r.requestedModel === query.model) && (!query.status || r.status === query.status))
     .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
   return { object: 'list' as const, data: matching.slice(offset, offset + limit), has_more: matching.length > offset + limit, total: matching.length };
+}
+
+/** The account's budget events (50, 80 and 100% of a key's or the account's budget), newest first. */
+export async function events(ctx: DashboardContext) {
+  const member = await membership(ctx);
+  return accounts.listEvents(ctx, member.accountId);
+}
+
+/** An owner sets the account's own budget and model allowlist (its name too); plan and limits stay the operator's. */
+export async function updateAccount(ctx: DashboardContext, body: string | undefined) {
+  const member = await membership(ctx);
+  requireRole(member, 'owner');
+  const b = jsonObject(body);
+  onlyKnown(b, ['name', 'budget', 'allowed_models']);
+  const patch = parseAccountPatch(JSON.stringify(b), ctx.catalog);
+  return accounts.updateAccount(ctx, member.accountId, patch);
 }
 
 export async function listMembers(ctx: DashboardContext) {

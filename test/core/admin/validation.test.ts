@@ -149,3 +149,12 @@ describe('allowed_models', () => {
     expect(rejection(() => parseAccountInput(j({ name: 'a', allowed_models: [5] }), CATALOG))).toMatchObject({ param: 'allowed_models[0]', code: 'invalid_type' });
   });
 });
+
+describe('budget', () => {
+  it('is read on account and key patches, null removing it', () => {
+    expect(parseAccountPatch(j({ budget: { limit_usd: 25, period: 'week' } }), CATALOG)).toEqual({ budget: { limitUsd: 25, period: 'week' } });
+    expect(parseAccountPatch(j({ budget: null }), CATALOG)).toEqual({ budget: null });
+    expect(parseKeyPatch(j({ budget: { limit_usd: 2.5, period: 'total' } }), NOW, CATALOG)).toEqual({ budget: { limitUsd: 2.5, period: 'total' } });
+    expect(rejection(() => parseAccountPatch(j({ budget: { limit_usd: 0, period: 'day' } }), CATALOG))).toMatchObject({ param: 'budget.limit_usd' });
+  });
+});

@@ -1,5 +1,7 @@
 // The overview: plan and limits, keys against the quota, this month's spend, the base URL, quickstart.
-import { html, usd } from '../html';
+import { useEffect, useState } from 'preact/hooks';
+import type { Api } from '../api';
+import { FieldError, FormError, html, usd, when } from '../html';
 import { snippets } from '../snippets';
 import type { KeyView, Me } from '../types';
 import { Secret } from './secret';
@@ -12,7 +14,57 @@ const LIMIT_NAMES: Record<string, string> = {
   max_tokens_per_request: 'Max tokens per request',
 };
 
-export function Overview({ me, firstKey }: { me: Me; firstKey?: KeyView | null }) {
+interface BudgetEvent {
+  created_at: number;
+  scope: string;
+  key_id: string;
+  threshold_percent: number;
+  period: string;
+  settled_usd: number;
+  budget: { limit_usd: number; period: string };
+}
+
+/** The account's budget (owners set it) and the budget events: 50, 80 and 100% of a budget reached. */
+function Budgets({ api, me, onChanged }: { api: Api; me: Me; onChanged: () => void }) {
+  const [events, setEvents] = useState<BudgetEvent[]>([]);
+  const [amount, setAmount] = useState(me.account.budget ? String(me.account.budget.limit_usd) : '');
+  const [period, setPeriod] = useState(me.account.budget?.period ?? 'month');
+  const [error, setError] = useState<Error | null>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => void api.get<{ data: BudgetEvent[] }>('/events').then((r) => setEvents(r.data), setError), []);
+  const save = (budget: unknown) => async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setSaved(false);
+    try {
+      await api.send('PATCH', '/account', { budget });
+      setSaved(true);
+      onChanged();
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+  const owner = me.user.role === 'owner';
+  return html`<section aria-labelledby="budgets"><h2 id="budgets">Budget</h2>
+    ${owner ? html`<form onSubmit=${save({ limit_usd: Number(amount), period })}>
+      <label for="account-budget">Account budget in USD (all keys together)</label>
+      <input id="account-budget" inputmode="decimal" value=${amount} onInput=${(e: Event) => setAmount((e.target as HTMLInputElement).value)} aria-describedby="budget-error" />
+      <label for="account-period">Period</label>
+      <select id="account-period" value=${period} onChange=${(e: Event) => setPeriod((e.target as HTMLSelectElement).value)}>${['day', 'week', 'month', 'total'].map((p) => html`<option value=${p}>${p}</option>`)}</select>
+      <${FieldError} error=${error} field="budget" />
+      <button type="submit">Save budget</button>
+      ${me.account.budget ? html`<button type="button" class="secondary" onClick=${save(null)}>Remove budget</button>` : null}
+      ${saved ? html`<span role="status">Saved.</span>` : null}
+    </form>` : html`<p class="note">${me.account.budget ? `${usd(me.account.budget.limit_usd)} per ${me.account.budget.period}, set by the account's owners.` : 'No account budget.'}</p>`}
+    <${FormError} error=${error} fields=${['budget']} />
+    <h3>Budget alerts</h3>
+    ${events.length ? html`<table><thead><tr><th>When</th><th>Budget</th><th>Reached</th><th>Period</th><th>Spent</th></tr></thead><tbody>
+      ${events.map((e) => html`<tr><td>${when(e.created_at)}</td><td>${e.scope === 'key' ? `key ${e.key_id}` : 'account'}: ${usd(e.budget.limit_usd)} per ${e.budget.period}</td><td>${e.threshold_percent}%</td><td>${e.period}</td><td>${usd(e.settled_usd)}</td></tr>`)}
+    </tbody></table>` : html`<p class="note">No budget has reached 50% of its limit.</p>`}
+  </section>`;
+}
+
+export function Overview({ api, me, firstKey, onChanged }: { api: Api; me: Me; firstKey?: KeyView | null; onChanged: () => void }) {
   const a = me.account;
   const month = a.limits.tokens_per_month;
   return html`<div>
@@ -30,6 +82,7 @@ export function Overview({ me, firstKey }: { me: Me; firstKey?: KeyView | null }
         ${Object.entries(LIMIT_NAMES).map(([k, label]) => html`<tr><th scope="row">${label}</th><td>${a.limits[k] === null ? 'unlimited' : a.limits[k]?.toLocaleString('en-US')}</td></tr>`)}
       </tbody></table>
     </section>
+    <${Budgets} api=${api} me=${me} onChanged=${onChanged} />
     <section aria-labelledby="quickstart">
       <h2 id="quickstart">Quickstart</h2>
       <p>Base URL: <code>${me.gateway_base_url}</code></p>
