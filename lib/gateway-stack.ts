@@ -41,8 +41,8 @@ export const ADMIN_USAGE_ACTIONS = ['dynamodb:Query'] as const;
 export const CHAT_CATALOG_ACTIONS = ['dynamodb:Query'] as const;
 /** The dashboard reads budget spend from counter items and budget events beside them; it writes none. */
 export const DASHBOARD_COUNTERS_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
-/** Budget events live beside the counters: the admin API reads them (GET /admin/accounts/{id}/events). */
-export const ADMIN_COUNTERS_ACTIONS = ['dynamodb:Query'] as const;
+/** Budget spend (counter items) and budget events beside them: the admin API reads both, writes neither. */
+export const ADMIN_COUNTERS_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
 /**
  * What the chat function may do to each table, and nothing more: keys read (and last-used updated),
  * counters and provider health updated and read, stored responses put, queried and batch-deleted. It

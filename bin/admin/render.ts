@@ -10,6 +10,7 @@ export interface AccountWire {
   key_quota: number | null;
   allowed_models?: string[] | null;
   budget?: BudgetWire | null;
+  budget_spent_usd?: number | null;
   created_at: number;
   updated_at: number | null;
   active_keys?: number;
@@ -29,6 +30,7 @@ export interface KeyWire {
   ip_allowlist: string[];
   allowed_models?: string[] | null;
   budget?: BudgetWire | null;
+  budget_spent_usd?: number | null;
   replaces: string | null;
   replaced_by: string | null;
   secret?: string;
@@ -85,6 +87,7 @@ export function accountDetails(a: AccountWire): string {
   ];
   if (a.active_keys !== undefined) pairs.push(['active keys', a.active_keys]);
   pairs.push(['allowed models', modelList(a.allowed_models)], ['budget', budgetText(a.budget)]);
+  if (a.budget && typeof a.budget_spent_usd === 'number') pairs.push(['budget spent', `$${a.budget_spent_usd.toFixed(6)}`]);
   for (const [name, value] of Object.entries(a.limits)) {
     const custom = a.custom_limits && name in a.custom_limits ? ' (custom)' : '';
     pairs.push([name.replace(/_/g, ' '), `${limit(value) ?? '-'}${custom}`]);
@@ -111,6 +114,7 @@ export function keyDetails(k: KeyWire): string {
     ['ip allowlist', k.ip_allowlist.join(', ')],
     ['allowed models', modelList(k.allowed_models)],
     ['budget', budgetText(k.budget)],
+    ...(k.budget && typeof k.budget_spent_usd === 'number' ? ([['budget spent', `$${k.budget_spent_usd.toFixed(6)}`]] as Array<[string, Cell]>) : []),
     ['created', time(k.created_at)],
     ['last used', time(k.last_used_at)],
     ['expires', time(k.expires_at)],

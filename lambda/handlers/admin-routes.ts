@@ -7,8 +7,6 @@ import type { AdminContext } from '../core/admin/context';
 import * as keys from '../core/admin/key-service';
 import * as models from '../core/admin/model-service';
 import * as parse from '../core/admin/validation';
-import { requireKey } from '../core/admin/context';
-import { keyView } from '../core/admin/views';
 import * as usage from '../core/usage/report';
 import type { HttpRequest } from './http';
 
@@ -77,9 +75,9 @@ const ROUTES: readonly Route[] = [
   {
     pattern: /^\/admin\/keys\/([^/]+)$/,
     methods: {
-      GET: async (req, ctx, id) => {
+      GET: (req, ctx, id) => {
         parse.parseEmptyBody(req.body);
-        return keyView(await requireKey(ctx, id), now(ctx));
+        return keys.showKey(ctx, id);
       },
       PATCH: (req, ctx, id) => keys.updateKey(ctx, id, parse.parseKeyPatch(req.body, now(ctx), ctx.catalog)),
       DELETE: (req, ctx, id) => {

@@ -181,6 +181,12 @@ describe('the key life cycle through the CLI', () => {
     const key = await json<KeyOut>('keys', 'create', account.id, '--budget-usd', '2.50', '--budget-period', 'day');
     expect(key.budget).toEqual({ limit_usd: 2.5, period: 'day' });
     expect((await local('keys', 'show', key.id)).stdout).toMatch(/budget\s+\$2\.5 per day/);
+    // Spend against the budget: settled costs of the day.
+    await sdk(t.gw, key.secret!).chat.completions.create({ model: 'gpt-5-mini', messages: [{ role: 'user', content: 'x' }] });
+    await t.gw.usageSettled();
+    const spent = Number(/budget spent\s+\$([\d.]+)/.exec((await local('keys', 'show', key.id)).stdout)?.[1]);
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThan(2.5);
     expect((await local('accounts', 'show', account.id)).stdout).toMatch(/budget\s+\$250 per month/);
     expect((await json<KeyOut>('keys', 'update', key.id, '--no-budget')).budget).toBeNull();
     expect((await local('accounts', 'events', account.id)).stdout).toContain('No events.');

@@ -7,6 +7,7 @@ import { InvalidCursorError, type AccountRecord } from '../records';
 import { audit, requireAccount, wireFields, type AdminContext } from './context';
 import { liveKeys, overQuotaNotice } from './policy';
 import type { AccountInput, AccountPatch, ListQuery } from './validation';
+import { accountSpendUsd } from '../limits/spend';
 import { accountView } from './views';
 
 const iso = (clock: Clock) => new Date(clock.now()).toISOString();
@@ -40,7 +41,8 @@ export async function listAccounts(ctx: AdminContext, query: ListQuery) {
 export async function showAccount(ctx: AdminContext, accountId: string) {
   const account = await requireAccount(ctx, accountId);
   const keys = await ctx.store.keys.listKeys(accountId);
-  return { ...accountView(account), active_keys: liveKeys(keys, ctx.clock.now()).length };
+  const now = ctx.clock.now();
+  return { ...accountView(account), active_keys: liveKeys(keys, now).length, budget_spent_usd: await accountSpendUsd(ctx.store, account, now) };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { KeyRecord } from '../records';
 import { audit, requireAccount, requireKey, wireFields, type AdminContext } from './context';
 import { assertAllowlistAllowed, assertCanAddKey, liveKeys, retireForRotation } from './policy';
 import type { KeyInput, KeyPatch, RotateInput } from './validation';
+import { keySpendUsd } from '../limits/spend';
 import { keyState, keyView } from './views';
 
 /** Only a working key may be changed or rotated. */
@@ -25,6 +26,14 @@ export async function createKey(ctx: AdminContext, accountId: string, input: Key
   await audit(ctx, { action: 'key.create', accountId, keyId: record.keyId, fields: wireFields(input) });
   await ctx.store.keys.putKey(record);
   return { ...keyView(record, ctx.clock.now()), secret };
+}
+
+/** One key, with what it has spent against its budget this period (settled costs), when it has one. */
+export async function showKey(ctx: AdminContext, keyId: string) {
+  const key = await requireKey(ctx, keyId);
+  const account = await requireAccount(ctx, key.accountId);
+  const now = ctx.clock.now();
+  return { ...keyView(key, now), budget_spent_usd: await keySpendUsd(ctx.store, account, key, now) };
 }
 
 export async function listKeys(ctx: AdminContext, accountId: string) {

@@ -15,10 +15,7 @@ import { accountView, keyView } from '../admin/views';
 import { liveKeys } from '../admin/policy';
 import { accountUsage, parseUsageQuery } from '../usage/report';
 import type { AccountRecord } from '../records';
-import { toUsd, type BudgetPeriod } from '../limits/budget';
-import { Limiter } from '../limits/limiter';
-import { windowsAt } from '../limits/windows';
-import { limitsFor } from '../plans';
+import { accountSpendUsd, keySpendUsd } from '../limits/spend';
 import { ROLES, type Member, type Role } from './members';
 
 /** A user Cognito vouched for: the verified token's subject and e-mail. */
@@ -34,8 +31,6 @@ export interface DashboardContext extends AdminContext {
 }
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
-/** Reading counters needs a lease length only to place lease epochs, which budget figures do not depend on. */
-const LEASE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const ACTIVITY_DAYS = 30;
 
@@ -94,14 +89,14 @@ export async function me(ctx: DashboardContext) {
   const all = await ctx.store.keys.listKeys(a.accountId);
   const now = ctx.clock.now();
   const month = await accountUsage(ctx, a.accountId, parseUsageQuery({}, now));
-  const spent = a.budget ? await new Limiter(ctx.store.limits).readAccount(a.accountId, a.budget.period, windowsAt(now), now, LEASE_MS) : undefined;
+  const spent = await accountSpendUsd(ctx.store, a, now);
   return {
     object: 'dashboard.me' as const,
     user: { email: member.email, role: member.role },
     account: { ...accountView(a), active_keys: liveKeys(all, now).length },
     spend_this_month_usd: month.total.cost_usd,
     /** With an account budget: settled spend in its current period. */
-    budget_spent_usd: spent ? toUsd(spent.budgetSettled ?? 0) : null,
+    budget_spent_usd: spent,
     tokens_this_month: month.total.total_tokens,
     gateway_base_url: ctx.gatewayBaseUrl,
   };
@@ -113,13 +108,10 @@ export async function listKeys(ctx: DashboardContext) {
   const a = await account(ctx, member);
   const list = await keys.listKeys(ctx, member.accountId);
   const now = ctx.clock.now();
-  const limiter = new Limiter(ctx.store.limits);
   const data = await Promise.all(
     list.data.map(async (view) => {
-      const budget = view.budget;
-      if (!budget) return { ...view, budget_spent_usd: null };
-      const values = await limiter.read(view.id, limitsFor(a), windowsAt(now), now, LEASE_MS, budget.period as BudgetPeriod);
-      return { ...view, budget_spent_usd: toUsd(values.budgetSettled ?? 0) };
+      const budget = view.budget ? { limitUsd: view.budget.limit_usd, period: view.budget.period } : undefined;
+      return { ...view, budget_spent_usd: await keySpendUsd(ctx.store, a, { keyId: view.id, ...(budget ? { budget } : {}) }, now) };
     }),
   );
   return { ...list, data };
