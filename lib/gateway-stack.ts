@@ -3,6 +3,7 @@ import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as triggers from 'aws-cdk-lib/triggers';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { AdminApi } from './admin-api';
@@ -39,6 +40,8 @@ export const ADMIN_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dyn
 export const ADMIN_USAGE_ACTIONS = ['dynamodb:Query'] as const;
 /** The catalog's partition of the keys table, read by the chat function (with a leading-key condition). */
 export const CHAT_CATALOG_ACTIONS = ['dynamodb:Query'] as const;
+/** The catalog seed reads the CATALOG partition and writes its items once. */
+export const SEED_CATALOG_ACTIONS = ['dynamodb:Query', 'dynamodb:PutItem'] as const;
 /** The dashboard reads budget spend from counter items and budget events beside them; it writes none. */
 export const DASHBOARD_COUNTERS_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
 /** Budget spend (counter items) and budget events beside them: the admin API reads both, writes neither. */
@@ -95,6 +98,7 @@ export class GatewayStack extends Stack {
   readonly operations: Operations;
   readonly dashboard: Dashboard;
   readonly dashboardFn: GatewayFunction;
+  readonly seedTrigger: triggers.Trigger;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps = {}) {
     super(scope, id, props);
@@ -214,6 +218,24 @@ export class GatewayStack extends Stack {
     dashboardFn.function.addEnvironment('OP_COGNITO_CLIENT_ID', dashboard.client.userPoolClientId);
     dashboardFn.function.addEnvironment('OP_GATEWAY_BASE_URL', gatewayBaseUrl);
 
+    // The seed catalog is written by the deployment itself (once: later deploys find it and change nothing).
+    const seedFn = new GatewayFunction(this, 'SeedCatalog', {
+      entry: handlerEntry('seed-catalog'),
+      description: 'OriginalPoint: writes the seed model catalog on first deploy',
+      timeout: Duration.minutes(1),
+      environment: tables.environment(),
+    });
+    // Only the catalog's partition: the seed function cannot touch keys or accounts.
+    seedFn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SeedCatalog',
+        actions: [...SEED_CATALOG_ACTIONS],
+        resources: [tables.byId.keys.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CATALOG_PK] } },
+      }),
+    );
+    this.seedTrigger = new triggers.Trigger(this, 'SeedCatalogOnDeploy', { handler: seedFn.function, executeAfter: [tables], executeOnHandlerChange: false });
+
     const aggregator = new UsageAggregator(this, 'UsageAggregator', { entry: handlerEntry('aggregator'), tables });
     this.aggregator = aggregator;
 
@@ -229,7 +251,7 @@ export class GatewayStack extends Stack {
       { id: 'AwsSolutions-SNS2', reason: 'Alarm notifications carry alarm names and thresholds, nothing secret; the AWS managed SNS key cannot grant CloudWatch the use it needs, and a customer key would cost more than the data is worth.' },
     ]);
 
-    for (const fn of [chat, admin, aggregator.fn, dashboardFn]) {
+    for (const fn of [chat, admin, aggregator.fn, dashboardFn, seedFn]) {
       NagSuppressions.addResourceSuppressions(
         fn.role,
         [

@@ -327,3 +327,15 @@ describe('dashboard', () => {
     expect(Object.keys(template.toJSON().Outputs)).toContain('DashboardUrl');
   });
 });
+
+describe('catalog seed', () => {
+  it('is written by a trigger on deploy, by a function that may write only the catalog partition', () => {
+    expect(Object.values(resources).some((r) => r.Type === 'Custom::Trigger')).toBe(true);
+    const statement = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => (r.Properties!.PolicyDocument as unknown as { Statement: Array<Statement & { Sid?: string; Condition?: unknown }> }).Statement)
+      .find((s) => s.Sid === 'SeedCatalog');
+    expect([...(statement?.Action as string[])].sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    expect(statement?.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CATALOG_PK] } });
+  });
+});

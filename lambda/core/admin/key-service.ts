@@ -31,9 +31,10 @@ export async function createKey(ctx: AdminContext, accountId: string, input: Key
 /** One key, with what it has spent against its budget this period (settled costs), when it has one. */
 export async function showKey(ctx: AdminContext, keyId: string) {
   const key = await requireKey(ctx, keyId);
-  const account = await requireAccount(ctx, key.accountId);
+  // A key outlives its account (deleting an account revokes its keys, which stay readable).
+  const account = await ctx.store.keys.getAccount(key.accountId);
   const now = ctx.clock.now();
-  return { ...keyView(key, now), budget_spent_usd: await keySpendUsd(ctx.store, account, key, now) };
+  return { ...keyView(key, now), budget_spent_usd: account ? await keySpendUsd(ctx.store, account, key, now) : null };
 }
 
 export async function listKeys(ctx: AdminContext, accountId: string) {
