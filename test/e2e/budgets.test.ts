@@ -135,6 +135,29 @@ describe('a key budget', () => {
   });
 });
 
+describe('budget headers', () => {
+  it('are on every kind of answer: streamed, an upstream failure, and the budget given back for a request never served', async () => {
+    const key = await admin.createKey(account.id, { budget: { limit_usd: 5, period: 'month' } });
+    const client = sdk(t.gw, key.secret!);
+    const { data: stream, response } = await client.chat.completions.create({ ...ask, stream: true }).withResponse();
+    for await (const _ of stream) void _;
+    expect(response.headers.get('x-budget-limit-usd')).toBe('5');
+    expect(response.headers.get('x-budget-reset')).toBe('2027-01-01T00:00:00Z');
+    await t.gw.usageSettled();
+    t.gw.simulator?.configure('openai', { fault: { kind: 'status', status: 503, times: 1 } });
+    const failed = await client.chat.completions.create(ask).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(OpenAI.APIError);
+    const headers = (failed as InstanceType<typeof OpenAI.APIError>).headers!;
+    expect((failed as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    expect(headers.get('x-budget-limit-usd')).toBe('5');
+    // The failed request cost nothing: after it settles, its reservation is back.
+    await t.gw.usageSettled();
+    const after = await client.models.list().withResponse();
+    const before = Number(response.headers.get('x-budget-remaining-usd'));
+    expect(Number(after.response.headers.get('x-budget-remaining-usd'))).toBeGreaterThan(before);
+  });
+});
+
 describe('an account budget', () => {
   it('is shared by all its keys, and the tighter of key and account budgets is the one the headers show', async () => {
     const worst = await worstCaseUsd();

@@ -106,12 +106,27 @@ describe('the dashboard in Chromium', () => {
     await expect.poll(() => secondRow.textContent()).toContain('gpt-5-mini, claude-*');
     expect(await secondRow.textContent()).toContain('$0.00 of $5.00 per day');
     await check(page, 'keys');
+    // Edit in place: a new label and budget, and the models allowlist removed.
+    await secondRow.getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('form', { name: 'Edit second' });
+    await form.getByLabel('Label').fill('second-renamed');
+    await form.getByLabel('Budget in USD (empty: none)').fill('7');
+    await form.getByLabel('Allowed models (empty: all)').fill('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    const renamed = page.locator('tr', { hasText: 'second-renamed' });
+    await expect.poll(() => renamed.first().textContent()).toContain('$0.00 of $7.00 per day');
+    expect(await renamed.first().textContent()).toContain('all');
+    // Readable at 360 px: nothing makes the page itself scroll sideways (wide tables scroll in their card).
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: `${ARTIFACTS}/keys-360.png`, fullPage: true });
+    await page.setViewportSize({ width: 1100, height: 900 });
     const row = page.locator('tr', { hasText: 'second' });
     await page.getByLabel('Grace period when rotating').selectOption('3600');
     await row.getByRole('button', { name: 'Rotate' }).click();
     const rotated = (await page.getByTestId('secret').first().textContent())!.trim();
     await page.getByRole('button', { name: 'Done' }).click();
-    // The replacement is the newest row labelled "second" that can still be revoked.
+    // The replacement is the newest row labelled "second…" that can still be revoked.
     const fresh = page.locator('tr', { hasText: 'second' }).filter({ has: page.getByRole('button', { name: 'Rotate' }) });
     await fresh.getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('button', { name: 'Yes, revoke' }).click();

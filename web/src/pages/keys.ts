@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type Api } from '../api';
 import { FieldError, FormError, html, usd, when } from '../html';
 import type { KeyView, Me } from '../types';
+import { EditKey } from './edit-key';
 import { Secret } from './secret';
 
 const GRACE = [
@@ -24,6 +25,7 @@ export function Keys({ api, me }: { api: Api; me: Me }) {
   const [secret, setSecret] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const [grace, setGrace] = useState('3600');
 
   const load = () => api.get<{ data: KeyView[] }>('/keys').then((r) => setKeys(r.data), setError);
@@ -97,14 +99,15 @@ export function Keys({ api, me }: { api: Api; me: Me }) {
           <td>${k.status}</td><td>${k.ip_allowlist.join(', ') || 'any'}</td><td>${k.allowed_models?.join(', ') ?? 'all'}</td>
           <td>${k.budget ? `${usd(k.budget_spent_usd ?? 0)} of ${usd(k.budget.limit_usd)} ${k.budget.period === 'total' ? 'in total' : `per ${k.budget.period}`}` : '–'}</td>
           <td>${k.status === 'active' ? html`
-            <button class="secondary" disabled=${busy} onClick=${() => { const next = prompt('New label', k.label); if (next !== null) void act(() => api.send('PATCH', `/keys/${k.id}`, { label: next })); }}>Rename</button>
+            <button class="secondary" disabled=${busy} aria-expanded=${editing === k.id} onClick=${() => setEditing(editing === k.id ? null : k.id)}>Edit</button>
             ${k.replaced_by ? null : html`<button class="secondary" disabled=${busy} onClick=${() => void act(async () => { const r = await api.send<{ new_key: KeyView }>('POST', `/keys/${k.id}/rotate`, { grace_period_seconds: Number(grace) }); setSecret(r.new_key.secret ?? null); })}>Rotate</button>`}
             ${confirming === k.id
               ? html`<span role="alert">Revoke ${k.label || k.hint}? Clients using it stop working.</span>
                   <button class="danger" onClick=${() => { setConfirming(null); void act(() => api.send('DELETE', `/keys/${k.id}`)); }}>Yes, revoke</button>
                   <button class="secondary" onClick=${() => setConfirming(null)}>Cancel</button>`
               : html`<button class="danger" disabled=${busy} onClick=${() => setConfirming(k.id)}>Revoke</button>`}` : null}
-          </td></tr>`)}</tbody>
+          </td></tr>
+          ${editing === k.id ? html`<tr><td colspan="10"><${EditKey} api=${api} keyView=${k} allowlists=${offersAllowlists} onDone=${(changed: boolean) => (setEditing(null), changed && void load())} /></td></tr>` : null}`)}</tbody>
       </table>
       <label for="grace">Grace period when rotating</label>
       <select id="grace" value=${grace} onChange=${(e: Event) => setGrace((e.target as HTMLSelectElement).value)}>${GRACE.map(([v, t]) => html`<option value=${v}>${t}</option>`)}</select>`}
