@@ -9,7 +9,7 @@ export interface UsageWire {
   account_id: string;
   from: string;
   to: string;
-  group_by: 'day' | 'model' | 'key';
+  group_by: 'day' | 'model' | 'key' | 'day_model';
   data: Array<UsageRowWire & { day?: string; model?: string; key_id?: string }>;
   total: UsageRowWire;
 }
@@ -27,8 +27,8 @@ const usd = (v: number) => `$${v.toFixed(6)}`;
 const numbers = (r: UsageRowWire): Cell[] => [r.requests, r.prompt_tokens, r.completion_tokens, r.total_tokens, usd(r.cost_usd)];
 
 export function usageTable(u: UsageWire): string {
-  const heading = { day: 'DAY', model: 'MODEL', key: 'KEY' }[u.group_by];
-  const rows = u.data.map((r) => [r.day ?? r.model ?? r.key_id, ...numbers(r)]);
+  const heading = { day: 'DAY', model: 'MODEL', key: 'KEY', day_model: 'DAY / MODEL' }[u.group_by];
+  const rows = u.data.map((r) => [[r.day, r.model, r.key_id].filter(Boolean).join(' '), ...numbers(r)]);
   const title = `Usage of ${u.account_id}, ${u.from} to ${u.to} (UTC), by ${u.group_by}`;
   if (!rows.length) return `${title}\nNo usage.`;
   return `${title}\n${table([heading, 'REQUESTS', 'PROMPT', 'COMPLETION', 'TOTAL TOKENS', 'COST'], [...rows, ['total', ...numbers(u.total)]])}`;

@@ -7,7 +7,8 @@ import { utcDay } from '../limits/windows';
 import type { AggregateDimension } from './port';
 import { ZERO_TOTALS, addTotals, type UsageTotals } from './record';
 
-export type UsageGrouping = 'day' | 'model' | 'key';
+/** `day_model`: one row per day and model (the dashboard's stacked chart). */
+export type UsageGrouping = 'day' | 'model' | 'key' | 'day_model';
 
 export interface UsageQuery {
   from: string;
@@ -18,8 +19,8 @@ export interface UsageQuery {
 /** How far back one query may reach: a year and a day covers any calendar year and month-over-month views. */
 const MAX_DAYS = 366;
 const DAY_MS = 86_400_000;
-const GROUPINGS: readonly UsageGrouping[] = ['day', 'model', 'key'];
-const DIMENSION: Readonly<Record<UsageGrouping, AggregateDimension>> = { day: 'account', model: 'model', key: 'key' };
+const GROUPINGS: readonly UsageGrouping[] = ['day', 'model', 'key', 'day_model'];
+const DIMENSION: Readonly<Record<UsageGrouping, AggregateDimension>> = { day: 'account', model: 'model', key: 'key', day_model: 'model' };
 
 const fail = (message: string, param: string): never => {
   throw new BadRequestError(message, { param, code: 'invalid_value' });
@@ -71,16 +72,24 @@ function view(totals: UsageTotals): Omit<UsageRowView, 'day' | 'model' | 'key_id
 export async function accountUsage(ctx: AdminContext, accountId: string, query: UsageQuery) {
   await requireAccount(ctx, accountId);
   const rows = await ctx.store.usage.aggregates(accountId, DIMENSION[query.groupBy], query.from, query.to);
-  const groups = new Map<string, UsageTotals>();
+  const groups = new Map<string, { fields: Pick<UsageRowView, 'day' | 'model' | 'key_id'>; totals: UsageTotals }>();
   for (const row of rows) {
-    const group = query.groupBy === 'day' ? row.day : query.groupBy === 'model' ? (row.model ?? '(none)') : (row.keyId ?? '(none)');
-    groups.set(group, addTotals(groups.get(group) ?? ZERO_TOTALS, row.totals));
+    const fields: Pick<UsageRowView, 'day' | 'model' | 'key_id'> =
+      query.groupBy === 'day'
+        ? { day: row.day }
+        : query.groupBy === 'model'
+          ? { model: row.model ?? '(none)' }
+          : query.groupBy === 'key'
+            ? { key_id: row.keyId ?? '(none)' }
+            : { day: row.day, model: row.model ?? '(none)' };
+    const group = [fields.day, fields.model, fields.key_id].filter((v) => v !== undefined).join('|');
+    const seen = groups.get(group);
+    groups.set(group, { fields, totals: addTotals(seen?.totals ?? ZERO_TOTALS, row.totals) });
   }
-  const field = query.groupBy === 'key' ? 'key_id' : query.groupBy;
   const data: UsageRowView[] = [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([group, totals]) => ({ [field]: group, ...view(totals) }));
-  const total = [...groups.values()].reduce(addTotals, ZERO_TOTALS);
+    .map(([, g]) => ({ ...g.fields, ...view(g.totals) }));
+  const total = [...groups.values()].map((g) => g.totals).reduce(addTotals, ZERO_TOTALS);
   return {
     object: 'usage' as const,
     account_id: accountId,

@@ -20,6 +20,7 @@ interface Report {
   total: Row;
 }
 
+const COLORS = ['#1f5fd1', '#b42318', '#17803d', '#a15c00', '#6b3fa0', '#0e7490', '#9d174d', '#4d7c0f'];
 const today = () => new Date().toISOString().slice(0, 10);
 const monthStart = () => `${today().slice(0, 7)}-01`;
 
@@ -35,6 +36,7 @@ export function Usage({ api }: { api: Api }) {
   const [byDay, setByDay] = useState<Report | null>(null);
   const [byModel, setByModel] = useState<Report | null>(null);
   const [byKey, setByKey] = useState<Report | null>(null);
+  const [byDayModel, setByDayModel] = useState<Report | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const chart = useRef<HTMLDivElement>(null);
 
@@ -42,43 +44,42 @@ export function Usage({ api }: { api: Api }) {
     setError(null);
     try {
       const q = `from=${from}&to=${to}`;
-      const [d, m, k] = await Promise.all(['day', 'model', 'key'].map((g) => api.get<Report>(`/usage?${q}&group_by=${g}`)));
+      const [d, m, k, dm] = await Promise.all(['day', 'model', 'key', 'day_model'].map((g) => api.get<Report>(`/usage?${q}&group_by=${g}`)));
       setByDay(d!);
       setByModel(m!);
       setByKey(k!);
+      setByDayModel(dm!);
     } catch (err) {
       setError(err as Error);
     }
   };
   useEffect(() => void load(), []);
   useEffect(() => {
-    if (!byDay || !chart.current) return;
+    if (!byDayModel || !chart.current) return;
     chart.current.textContent = '';
     // Every day of the range, zero where nothing ran (and at least two, so the time axis spans days).
-    const byDate = new Map(byDay.data.map((r) => [r.day, r]));
     const start = Date.parse(`${from}T00:00:00Z`);
     const end = Math.max(Date.parse(`${to}T00:00:00Z`), start + 86_400_000);
-    const days: number[] = [];
-    const requests: number[] = [];
-    const cost: number[] = [];
-    for (let d = start; d <= end && days.length < 400; d += 86_400_000) {
-      const row = byDate.get(new Date(d).toISOString().slice(0, 10));
-      days.push(d / 1000);
-      requests.push(row?.requests ?? 0);
-      cost.push(row?.cost_usd ?? 0);
-    }
+    const days: string[] = [];
+    for (let d = start; d <= end && days.length < 400; d += 86_400_000) days.push(new Date(d).toISOString().slice(0, 10));
+    const models = [...new Set(byDayModel.data.map((r) => r.model ?? '(none)'))].sort();
+    const cost = new Map(byDayModel.data.map((r) => [`${r.day}|${r.model}`, r.cost_usd]));
+    // Stacked: each model's line is the sum of it and the models before it; drawn top first, each filled
+    // down to zero, so every band shows one model's share.
+    const stacked = models.map((_, i) => days.map((d) => models.slice(0, i + 1).reduce((sum, m) => sum + (cost.get(`${d}|${m}`) ?? 0), 0)));
+    const order = models.map((_, i) => i).reverse();
     const plot = new uPlot(
       {
         width: Math.min(chart.current.clientWidth || 600, 900),
-        height: 220,
-        series: [{}, { label: 'Requests', stroke: '#1f5fd1', points: { size: 8 } }, { label: 'Cost (USD)', stroke: '#b42318', scale: 'usd', points: { size: 8 } }],
-        axes: [{}, {}, { scale: 'usd', side: 1, size: 80, values: (_u: uPlot, values: number[]) => values.map((v) => `$${v.toFixed(v < 0.01 ? 6 : 2)}`) }],
+        height: 240,
+        series: [{}, ...order.map((i) => ({ label: models[i], stroke: COLORS[i % COLORS.length], fill: `${COLORS[i % COLORS.length]}55`, points: { size: 6 } }))],
+        axes: [{}, { size: 80, values: (_u: uPlot, values: number[]) => values.map((v) => `$${v.toFixed(v < 0.01 ? 6 : 2)}`) }],
       },
-      [days, requests, cost],
+      [days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000), ...order.map((i) => stacked[i]!)],
       chart.current,
     );
     return () => plot.destroy();
-  }, [byDay]);
+  }, [byDayModel]);
 
   const download = (rows: Row[], key: 'day' | 'model' | 'key_id') => {
     const a = document.createElement('a');
@@ -102,7 +103,7 @@ export function Usage({ api }: { api: Api }) {
         <button type="submit">Show</button>
       </form>
       <${FormError} error=${error} fields=${['from', 'to']} />
-      <div ref=${chart} aria-label="Requests and cost per day" role="img"></div>
+      <div ref=${chart} aria-label="Cost per day, stacked by model" role="img"></div>
     </section>
     ${table('By day', byDay, 'day')} ${table('By model', byModel, 'model')} ${table('By key', byKey, 'key_id')}
   </div>`;
