@@ -124,7 +124,9 @@ export async function generate(spec: GenerationSpec, ctx: RequestContext, deps: 
     check = await outputCheck(request.output);
     const reservation = reservationFor(request, plan.models, admission.limits);
     promptEstimate = reservation.promptTokens;
-    await admission.admit(reservation.reserved, worstCaseNano(request, plan.models, admission.limits));
+    // The byte bound behind the worst case reads the whole prompt: only worth it when a budget will use it.
+    const budgeted = auth.key.budget !== undefined || auth.account.budget !== undefined;
+    await admission.admit(reservation.reserved, budgeted ? worstCaseNano(request, plan.models, admission.limits) : 0);
   } catch (err) {
     throw await withHeaders(err, admission);
   }

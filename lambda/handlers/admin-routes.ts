@@ -1,7 +1,4 @@
 // The /admin routes: which service serves which method and path. No logic beyond dispatch and parsing.
-import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../wire/errors';
-import { quote } from '../wire/json';
-import { decodeSegment } from './v1';
 import * as accounts from '../core/admin/account-service';
 import type { AdminContext } from '../core/admin/context';
 import * as keys from '../core/admin/key-service';
@@ -9,17 +6,11 @@ import * as models from '../core/admin/model-service';
 import * as parse from '../core/admin/validation';
 import * as usage from '../core/usage/report';
 import type { HttpRequest } from './http';
-
-type Handler = (req: HttpRequest, ctx: AdminContext, id: string) => Promise<unknown>;
-
-interface Route {
-  pattern: RegExp;
-  methods: Record<string, Handler>;
-}
+import { dispatch, type Route } from './route-table';
 
 const now = (ctx: AdminContext) => ctx.clock.now();
 
-const ROUTES: readonly Route[] = [
+const ROUTES: readonly Route<AdminContext>[] = [
   {
     pattern: /^\/admin\/accounts$/,
     methods: {
@@ -116,19 +107,6 @@ const ROUTES: readonly Route[] = [
   },
 ];
 
-export async function serveAdmin(req: HttpRequest, ctx: AdminContext): Promise<unknown> {
-  const path = req.path.replace(/\/+$/, '');
-  for (const route of ROUTES) {
-    const match = route.pattern.exec(path);
-    if (!match) continue;
-    const handler = route.methods[req.method];
-    if (!handler) {
-      const allowed = Object.keys(route.methods).join(', ');
-      throw new MethodNotAllowedError(`Method ${quote(req.method, 16)} is not allowed on ${quote(path)}; use ${allowed}.`, { headers: { allow: allowed } });
-    }
-    const id = decodeSegment(match[1] ?? '');
-    if (id === undefined) throw new BadRequestError(`The path ${quote(req.path)} has a malformed percent-escape.`, { code: 'invalid_path' });
-    return handler(req, ctx, id);
-  }
-  throw new NotFoundError(`Unknown request URL: ${quote(req.method, 16)} ${quote(req.path)}.`, { code: 'unknown_url' });
+export function serveAdmin(req: HttpRequest, ctx: AdminContext): Promise<unknown> {
+  return dispatch(ROUTES, req, ctx);
 }

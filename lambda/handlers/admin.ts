@@ -4,7 +4,6 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { loadConfig } from '../config';
 import type { AdminContext } from '../core/admin/context';
-import { SEED_MODELS, seedEntries } from '../core/catalog';
 import { CatalogSource } from '../core/catalog/source';
 import { systemClock, type Clock } from '../core/clock';
 import type { Store } from '../core/records';
@@ -54,9 +53,8 @@ function lazy(build: () => Promise<AdminDeps>): () => Promise<AdminDeps> {
 export const handler = createAdminHandler(
   lazy(async () => {
     const config = loadConfig();
+    // The deployment writes the seed catalog (lib/gateway-stack.ts, SeedCatalog); until then the seed is served as is.
     const store = createStore(config);
-    // The first admin cold start writes the seed catalog; later ones find it there and change nothing.
-    await store.catalog.seed(seedEntries(SEED_MODELS, new Date().toISOString()));
     const catalog = CatalogSource.for(store.catalog, systemClock, config.catalogRefreshMs);
     await catalog.refresh();
     return { store, clock: systemClock, catalog };

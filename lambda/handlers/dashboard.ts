@@ -6,7 +6,6 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { loadConfig, type Config } from '../config';
-import { SEED_MODELS, seedEntries } from '../core/catalog';
 import { CatalogSource } from '../core/catalog/source';
 import { systemClock, type Clock } from '../core/clock';
 import { notSignedIn, type DashboardContext, type DashboardUser } from '../core/dashboard/service';
@@ -88,7 +87,6 @@ export const handler = createDashboardHandler(
       const config = loadConfig();
       if (!config.dashboard) throw new Error('the dashboard is not configured (OP_COGNITO_ISSUER, OP_COGNITO_CLIENT_ID)');
       const store = createStore(config);
-      await store.catalog.seed(seedEntries(SEED_MODELS, new Date().toISOString()));
       const catalog = CatalogSource.for(store.catalog, systemClock, config.catalogRefreshMs);
       await catalog.refresh();
       return { store, clock: systemClock, catalog, verify: cognitoVerifier(config.dashboard), gatewayBaseUrl: config.dashboard.gatewayBaseUrl };

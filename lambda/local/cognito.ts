@@ -60,23 +60,25 @@ export async function startCognitoLocal(options: { dir: string; onCode?: (destin
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const codes: LocalCognito['codes'] = [];
-  let buffer = '';
-  const port = await new Promise<number>((resolve, reject) => {
+  // Ready once it says it is listening; its output goes on to cognito-local.log for whoever debugs it.
+  let pending: string | undefined = '';
+  await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('cognito-local did not start within 20 s')), 20_000);
     child.once('exit', (code) => reject(new Error(`cognito-local exited with ${code}`)));
     child.stdout?.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8').replace(ANSI, '');
       appendFileSync(join(options.dir, 'cognito-local.log'), text);
-      buffer += text;
-      const running = /running on http:\/\/[^:\s]+:(\d+)/.exec(buffer);
-      if (running) {
+      if (pending === undefined) return;
+      pending += text;
+      if (/running on http:\/\//.test(pending)) {
         clearTimeout(timer);
-        resolve(Number(running[1]));
+        pending = undefined;
+        resolve();
       }
-      if (buffer.length > 65_536) buffer = buffer.slice(-4_096);
     });
     child.stderr?.resume();
   });
+  const port = free;
   const upstream = `http://127.0.0.1:${port}`;
   const client = new CognitoIdentityProviderClient({ endpoint: upstream, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const saved = join(options.dir, 'pool.json');

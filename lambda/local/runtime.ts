@@ -286,28 +286,22 @@ export function frontListener(routes: { chat: FrontRoute; admin?: FrontRoute; ad
   };
 }
 
+/** A function behind API Gateway's REST proxy, as a front route. */
+function proxyRoute(handler: AdminHandler, api: 'admin' | 'dashboard'): FrontRoute {
+  return async (req, res, body) => {
+    const out = await handler(adminEvent(req, body, api), lambdaContext(`op-${api}`, 30_000));
+    res.writeHead(out.statusCode, { 'content-type': 'application/json', ...(out.headers as Record<string, string> | undefined) });
+    res.end(out.body);
+  };
+}
+
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const admin = options.admin;
   const serve = frontListener(
     {
       chat: (req, res, body) => invokeStreaming(options.chat, functionUrlEvent(req, body), res),
-      admin:
-        admin &&
-        (async (req, res, body) => {
-          const out = await admin(adminEvent(req, body), lambdaContext('op-admin', 30_000));
-          res.writeHead(out.statusCode, { 'content-type': 'application/json', ...(out.headers as Record<string, string> | undefined) });
-          res.end(out.body);
-        }),
+      ...(options.admin ? { admin: proxyRoute(options.admin, 'admin') } : {}),
       adminToken: options.adminToken,
-      ...(options.dashboard
-        ? {
-            dashboard: async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-              const out = await options.dashboard!(adminEvent(req, body, 'dashboard'), lambdaContext('op-dashboard', 30_000));
-              res.writeHead(out.statusCode, { 'content-type': 'application/json', ...(out.headers as Record<string, string> | undefined) });
-              res.end(out.body);
-            },
-          }
-        : {}),
+      ...(options.dashboard ? { dashboard: proxyRoute(options.dashboard, 'dashboard') } : {}),
       ...(options.web ? { web: options.web } : {}),
     },
     'local runtime: invocation failed',

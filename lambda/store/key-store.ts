@@ -69,6 +69,26 @@ function decodeAccountCursor(cursor: string): Item {
   return c;
 }
 
+/** Every item listed under an account in gsi1 whose sort key starts with `prefix` (keys, members, invitations), in order. */
+export async function listUnderAccount<T>(doc: DynamoDBDocumentClient, table: string, accountId: string, prefix: string): Promise<T[]> {
+  const out: T[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': prefix },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) out.push(strip<T>(item) as T);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
 const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
 
 export class DynamoKeyStore implements KeyStore {
@@ -90,23 +110,8 @@ export class DynamoKeyStore implements KeyStore {
     return typeof hash === 'string' ? this.getKeyByHash(hash) : undefined;
   }
 
-  async listKeys(accountId: string): Promise<KeyRecord[]> {
-    const out: KeyRecord[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': 'KEY#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(strip<KeyRecord>(item) as KeyRecord);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+  listKeys(accountId: string): Promise<KeyRecord[]> {
+    return listUnderAccount<KeyRecord>(this.doc, this.table, accountId, 'KEY#');
   }
 
   async getAccount(accountId: string): Promise<AccountRecord | undefined> {

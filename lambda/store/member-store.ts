@@ -4,9 +4,9 @@
 // "INVITE", listed the same way (gsi1sk "INVITE#<email>"). A user belongs to one account, so membership is
 // one conditional put; an invitation is taken with a conditional delete, so it admits one person once.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Invitation, Member, MemberStore } from '../core/dashboard/members';
-import { accountPk, strip } from './key-store';
+import { accountPk, listUnderAccount, strip } from './key-store';
 
 const userPk = (sub: string) => `USER#${sub}`;
 const invitePk = (email: string) => `INVITE#${email.toLowerCase()}`;
@@ -39,7 +39,7 @@ export class DynamoMemberStore implements MemberStore {
   }
 
   async listMembers(accountId: string): Promise<Member[]> {
-    return this.listUnder<Member>(accountId, 'MEMBER#');
+    return listUnderAccount<Member>(this.doc, this.table, accountId, 'MEMBER#');
   }
 
   async removeMember(sub: string): Promise<void> {
@@ -69,25 +69,6 @@ export class DynamoMemberStore implements MemberStore {
   }
 
   async listInvitations(accountId: string): Promise<Invitation[]> {
-    return this.listUnder<Invitation>(accountId, 'INVITE#');
-  }
-
-  private async listUnder<T>(accountId: string, prefix: string): Promise<T[]> {
-    const out: T[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': prefix },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(strip<T>(item) as T);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return listUnderAccount<Invitation>(this.doc, this.table, accountId, 'INVITE#');
   }
 }

@@ -9,7 +9,7 @@
 // an overcount, never an overspend.
 import { QuotaExceededError } from '../../wire/errors';
 import type { AuthContext } from '../auth';
-import type { AccountRecord, BudgetEvent, KeyRecord } from '../records';
+import type { AccountRecord, BudgetEvent } from '../records';
 import type { Telemetry } from '../telemetry';
 import { budgetWindow, toNano, toUsd, type Budget, type BudgetScope } from './budget';
 import type { BudgetCharge, BudgetTicket, Limiter } from './limiter';
@@ -109,7 +109,7 @@ export function crossed(budget: Budget, settledAfter: number, costNano: number):
 export async function reportCrossings(
   sink: { record(event: BudgetEvent): Promise<void> },
   telemetry: Telemetry | undefined,
-  auth: { key: KeyRecord; account: AccountRecord } | AuthContext,
+  auth: AuthContext,
   scope: BudgetScope,
   budget: Budget,
   settledAfter: number | undefined,
