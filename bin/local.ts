@@ -44,7 +44,8 @@ const gateway = await startLocalGateway({
   // Install and synth progress, and the functions' own logs (CloudWatch's in AWS), go to stderr.
   lambda: { concurrency, log: (line) => console.error(line), functionOutput: (text) => process.stderr.write(text) },
   // Sign-up codes Cognito would e-mail: printed here (and kept in the data folder's cognito/codes.log).
-  dashboard: { onCode: (destination, code) => console.log(`Verification code for ${destination}: ${code}`) },
+  // A stand-in identity provider shows the single sign-on path (a deployment lists its real ones instead).
+  dashboard: { onCode: (destination, code) => console.log(`Verification code for ${destination}: ${code}`), federation: ['ExampleSSO'] },
 });
 
 const runtimeName = runtime === 'lambda' ? 'bundles from cdk.out under aws-lambda-ric' : 'local runtime';

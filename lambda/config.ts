@@ -21,6 +21,8 @@ export interface Config {
     cognitoEndpoint: string;
     /** The /v1 base URL users are shown. */
     gatewayBaseUrl: string;
+    /** The pool's federated identity providers: an address they assert counts as verified (SAML asserts no flag). */
+    federatedProviders: string[];
   };
   /**
    * With the CloudFront front: the secret CloudFront sends in ORIGIN_HEADER (wire/edge.ts), by its Secrets
@@ -142,6 +144,7 @@ export function loadConfig(env: Env = process.env): Config {
             clientId: env.OP_COGNITO_CLIENT_ID,
             cognitoEndpoint: env.OP_COGNITO_ENDPOINT || `https://cognito-idp.${env.AWS_REGION ?? 'us-east-1'}.amazonaws.com/`,
             gatewayBaseUrl: env.OP_GATEWAY_BASE_URL ?? '',
+            federatedProviders: (env.OP_COGNITO_FEDERATED ?? '').split(',').map((p) => p.trim()).filter(Boolean),
           },
         }
       : {}),

@@ -11,6 +11,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { buildWebSync } from '../web/build';
 import { PASSWORD_POLICY } from '../lambda/core/dashboard/password-policy';
+import type { Config as PageConfig } from '../web/src/config';
 
 /** Enterprise single sign-on: identity providers the user pool federates with, added without code changes. */
 export interface DashboardIdentityProviders {
@@ -19,6 +20,9 @@ export interface DashboardIdentityProviders {
   /** The Cognito domain prefix federated sign-in needs (https://<prefix>.auth.<region>.amazoncognito.com). */
   domainPrefix: string;
 }
+
+/** The dashboard API's one stage, by name: the distribution's origin path names it without depending on it. */
+const STAGE = 'prod';
 
 export interface DashboardProps {
   handler: lambda.IFunction;
@@ -41,6 +45,8 @@ export class Dashboard extends Construct {
   readonly distribution: cloudfront.Distribution;
   readonly bucket: s3.Bucket;
   readonly headers: cloudfront.ResponseHeadersPolicy;
+  /** The identity providers' names: an address they assert counts as verified (the dashboard function's OP_COGNITO_FEDERATED). */
+  readonly federatedProviders: string[];
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
@@ -66,38 +72,33 @@ export class Dashboard extends Construct {
     });
 
     const federated: cognito.UserPoolClientIdentityProvider[] = [cognito.UserPoolClientIdentityProvider.COGNITO];
+    const providers: Construct[] = [];
     const idp = props.identityProviders;
     for (const o of idp?.oidc ?? []) {
-      new cognito.UserPoolIdentityProviderOidc(this, `Oidc${o.name}`, {
+      const provider = new cognito.UserPoolIdentityProviderOidc(this, `Oidc${o.name}`, {
         userPool: this.userPool,
         name: o.name,
         clientId: o.clientId,
         clientSecret: o.clientSecret,
         issuerUrl: o.issuerUrl,
-        attributeMapping: { email: cognito.ProviderAttribute.other('email') },
+        attributeMapping: { email: cognito.ProviderAttribute.other('email'), emailVerified: cognito.ProviderAttribute.other('email_verified') },
         scopes: ['openid', 'email'],
       });
+      providers.push(provider);
       federated.push(cognito.UserPoolClientIdentityProvider.custom(o.name));
     }
     for (const sm of idp?.saml ?? []) {
-      new cognito.UserPoolIdentityProviderSaml(this, `Saml${sm.name}`, {
+      const provider = new cognito.UserPoolIdentityProviderSaml(this, `Saml${sm.name}`, {
         userPool: this.userPool,
         name: sm.name,
         metadata: cognito.UserPoolIdentityProviderSamlMetadata.url(sm.metadataUrl),
         attributeMapping: { email: cognito.ProviderAttribute.other('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress') },
       });
+      providers.push(provider);
       federated.push(cognito.UserPoolClientIdentityProvider.custom(sm.name));
     }
-    if (idp) this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: idp.domainPrefix } });
-
-    this.client = this.userPool.addClient('Dashboard', {
-      // The page signs in with e-mail and password over TLS (USER_PASSWORD_AUTH); no client secret in a browser.
-      authFlows: { userPassword: true },
-      generateSecret: false,
-      preventUserExistenceErrors: true,
-      idTokenValidity: Duration.hours(1),
-      supportedIdentityProviders: federated,
-    });
+    this.federatedProviders = [...(idp?.oidc ?? []), ...(idp?.saml ?? [])].map((p) => p.name);
+    const domain = idp ? this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: idp.domainPrefix } }) : undefined;
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
     this.api = new apigateway.RestApi(this, 'Api', {
@@ -106,7 +107,7 @@ export class Dashboard extends Construct {
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       cloudWatchRole: false,
       deployOptions: {
-        stageName: 'prod',
+        stageName: STAGE,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
@@ -134,12 +135,14 @@ export class Dashboard extends Construct {
     });
 
     const cognitoEndpoint = `https://cognito-idp.${region}.amazonaws.com/`;
+    // Federated sign-in's token exchange goes to the pool's own domain.
+    const connect = [cognitoEndpoint, ...(domain ? [domain.baseUrl()] : [])].join(' ');
     this.headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       securityHeadersBehavior: {
         contentSecurityPolicy: {
           // The page talks to itself (the API is behind the same distribution), to Cognito, and (the
           // playground) to the gateway: its function URL, or its CloudFront front.
-          contentSecurityPolicy: `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' ${cognitoEndpoint} https://*.lambda-url.${region}.on.aws https://*.cloudfront.net; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+          contentSecurityPolicy: `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' ${connect} https://*.lambda-url.${region}.on.aws https://*.cloudfront.net; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
           override: true,
         },
         contentTypeOptions: { override: true },
@@ -159,7 +162,9 @@ export class Dashboard extends Construct {
       },
       additionalBehaviors: {
         '/dashboard/api/*': {
-          origin: new origins.RestApiOrigin(this.api, { originPath: '/prod' }),
+          // By the API's id, not its stage's URL: the distribution then depends on the API alone, and the app
+          // client can name the distribution as its callback without a dependency cycle through the function.
+          origin: new origins.HttpOrigin(`${this.api.restApiId}.execute-api.${region}.${Stack.of(this).urlSuffix}`, { originPath: `/${STAGE}` }),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
@@ -169,11 +174,34 @@ export class Dashboard extends Construct {
       },
     });
 
+    const pageUrl = `https://${this.distribution.distributionDomainName}/`;
+    this.client = this.userPool.addClient('Dashboard', {
+      // The page signs in with e-mail and password over TLS (USER_PASSWORD_AUTH); no client secret in a browser.
+      authFlows: { userPassword: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      supportedIdentityProviders: federated,
+      // Federated sign-in: the authorization-code grant with PKCE, back to the dashboard's own page only.
+      // Without identity providers the pool's OAuth endpoints stay off for this client.
+      ...(domain
+        ? { oAuth: { flows: { authorizationCodeGrant: true }, scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE], callbackUrls: [pageUrl], logoutUrls: [pageUrl] } }
+        : { disableOAuth: true }),
+    });
+    // The client names the providers, which must exist first.
+    for (const provider of providers) this.client.node.addDependency(provider);
+
     new deployment.BucketDeployment(this, 'Page', {
       destinationBucket: this.bucket,
       sources: [
         deployment.Source.asset(buildWebSync()),
-        deployment.Source.jsonData('dashboard/config.json', { cognitoEndpoint, clientId: this.client.userPoolClientId, apiBase: '/dashboard/api', gatewayBaseUrl: props.gatewayBaseUrl }),
+        deployment.Source.jsonData('dashboard/config.json', {
+          cognitoEndpoint,
+          clientId: this.client.userPoolClientId,
+          apiBase: '/dashboard/api',
+          gatewayBaseUrl: props.gatewayBaseUrl,
+          ...(domain ? { federation: { domain: domain.baseUrl(), providers: this.federatedProviders } } : {}),
+        } satisfies PageConfig),
       ],
       distribution: this.distribution,
       distributionPaths: ['/*'],

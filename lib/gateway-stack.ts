@@ -217,6 +217,7 @@ export class GatewayStack extends Stack {
     dashboardFn.function.addEnvironment('OP_COGNITO_ISSUER', `https://cognito-idp.${this.region}.amazonaws.com/${dashboard.userPool.userPoolId}`);
     dashboardFn.function.addEnvironment('OP_COGNITO_CLIENT_ID', dashboard.client.userPoolClientId);
     dashboardFn.function.addEnvironment('OP_GATEWAY_BASE_URL', gatewayBaseUrl);
+    if (dashboard.federatedProviders.length) dashboardFn.function.addEnvironment('OP_COGNITO_FEDERATED', dashboard.federatedProviders.join(','));
 
     // The seed catalog is written by the deployment itself (once: later deploys find it and change nothing).
     const seedFn = new GatewayFunction(this, 'SeedCatalog', {

@@ -43,11 +43,22 @@ export function cognitoVerifier(settings: NonNullable<Config['dashboard']>): (to
     if (local) await loadLocalJwks();
     const payload = await verifier.verify(token);
     if (payload.token_use !== 'id') throw new Error('not an ID token');
-    const email = payload.email;
-    if (typeof payload.sub !== 'string' || typeof email !== 'string') throw new Error('the token names no user');
-    if (payload.email_verified !== true && payload.email_verified !== 'true') throw new Error('the e-mail address is not verified');
-    return { sub: payload.sub, email: email.toLowerCase() };
+    return verifiedUser(payload, settings.federatedProviders);
   };
+}
+
+/**
+ * The user a verified ID token names, if its address is vouched for: verified by the pool (the e-mailed
+ * code, or an OIDC provider's mapped `email_verified`), or asserted by one of the pool's own federated
+ * providers (the `identities` claim Cognito adds), which the operator chose to trust.
+ */
+export function verifiedUser(payload: Record<string, unknown>, federatedProviders: readonly string[]): DashboardUser {
+  const email = payload.email;
+  if (typeof payload.sub !== 'string' || typeof email !== 'string') throw new Error('the token names no user');
+  const identities = Array.isArray(payload.identities) ? (payload.identities as Array<{ providerName?: unknown }>) : [];
+  const federated = identities.some((i) => typeof i?.providerName === 'string' && federatedProviders.includes(i.providerName));
+  if (payload.email_verified !== true && payload.email_verified !== 'true' && !federated) throw new Error('the e-mail address is not verified');
+  return { sub: payload.sub, email: email.toLowerCase() };
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9._-]{20,8192})$/;

@@ -7,22 +7,29 @@
 // One difference from Cognito is mended by a small proxy in front: cognito-local leaves `email_verified`
 // false after a sign-up is confirmed with the e-mailed code, where Cognito sets it (the code proved the
 // address). The proxy marks the address verified once a confirmation succeeds, so the dashboard's check of
-// that claim means the same locally as in AWS.
+// that claim means the same locally as in AWS. The same proxy serves the pool domain's OAuth endpoints with
+// stand-in identity providers (hosted-ui.ts), which cognito-local does not have.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PASSWORD_POLICY } from '../core/dashboard/password-policy';
+import { hostedUi, type Tokens } from './hosted-ui';
 import {
   CognitoIdentityProviderClient,
   AdminConfirmSignUpCommand,
+  AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
+  SetUserPoolMfaConfigCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 
@@ -34,6 +41,8 @@ export interface LocalCognito {
   /** The `iss` of the tokens cognito-local signs. */
   issuer: string;
   jwksUri: string;
+  /** With stand-in identity providers: the pool domain the page sends federated sign-ins to, and their names. */
+  federation?: { domain: string; providers: string[] };
   /** Every code delivered so far, oldest first. */
   codes: Array<{ destination: string; code: string }>;
   /** A confirmed user with a verified address (the dev account's owner), created if missing; its subject. */
@@ -44,7 +53,14 @@ export interface LocalCognito {
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
-export async function startCognitoLocal(options: { dir: string; onCode?: (destination: string, code: string) => void }): Promise<LocalCognito> {
+export interface CognitoLocalOptions {
+  dir: string;
+  onCode?: (destination: string, code: string) => void;
+  /** Stand-in identity providers by name, and the app client's callback URLs for them. */
+  federation?: { providers: string[]; callbackUrls(): string[] };
+}
+
+export async function startCognitoLocal(options: CognitoLocalOptions): Promise<LocalCognito> {
   mkdirSync(options.dir, { recursive: true });
   const bin = createRequire(import.meta.url).resolve('cognito-local/lib/bin/start.js');
   // cognito-local writes its own port into the tokens' issuer: it must be given a real one.
@@ -94,6 +110,9 @@ export async function startCognitoLocal(options: { dir: string; onCode?: (destin
     writeFileSync(saved, JSON.stringify(pool));
   }
   const poolId = pool.poolId;
+  // As the stack's pool: TOTP offered, each user's choice (cognito-local's own default is MFA off). Set on
+  // every start so a pool saved by an older version gets it too.
+  await client.send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
   const deliver = (email: string) => {
     const code = storedCode(options.dir, poolId, email);
     if (!code) return;
@@ -101,7 +120,10 @@ export async function startCognitoLocal(options: { dir: string; onCode?: (destin
     appendFileSync(join(options.dir, 'codes.log'), `${new Date().toISOString()} ${email} ${code}\n`);
     options.onCode?.(email, code);
   };
-  const proxy = await verifyingProxy(upstream, deliver, async (username) => {
+  const federated = options.federation
+    ? hostedUi({ clientId: pool.clientId, providers: options.federation.providers, callbackUrls: options.federation.callbackUrls, signIn: (_provider, email) => federatedSignIn(client, pool!, options.dir, email) })
+    : undefined;
+  const proxy = await verifyingProxy(upstream, federated, deliver, async (username) => {
     await client.send(
       new AdminUpdateUserAttributesCommand({
         UserPoolId: poolId,
@@ -118,6 +140,7 @@ export async function startCognitoLocal(options: { dir: string; onCode?: (destin
   return {
     endpoint,
     ...pool,
+    ...(options.federation ? { federation: { domain: endpoint, providers: options.federation.providers } } : {}),
     issuer: `http://127.0.0.1:${port}/${pool.poolId}`,
     jwksUri: `${upstream}/${pool.poolId}/.well-known/jwks.json`,
     codes,
@@ -156,6 +179,30 @@ function storedCode(dir: string, poolId: string, email: string): string | undefi
   }
 }
 
+/**
+ * The pool's tokens for someone a stand-in identity provider vouched for. Cognito keeps federated users
+ * apart from password users; this pool names users by e-mail, so a stand-in user is a pool user (listed in
+ * the data folder) whose password is a fresh random one at each sign-in, known to nobody after it; an
+ * address that already signs in with a password is refused rather than taken over.
+ */
+async function federatedSignIn(client: CognitoIdentityProviderClient, pool: { poolId: string; clientId: string }, dir: string, email: string): Promise<Tokens> {
+  const file = join(dir, 'federated-users.json');
+  const known = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as string[]) : [];
+  const UserPoolId = pool.poolId;
+  if (!known.includes(email)) {
+    const existing = await client.send(new AdminGetUserCommand({ UserPoolId, Username: email })).catch(() => undefined);
+    if (existing) throw new Error(`${email} already signs in with a password in the local pool; the local stand-in signs in other addresses only.`);
+    await client.send(new AdminCreateUserCommand({ UserPoolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }] }));
+    writeFileSync(file, JSON.stringify([...known, email]));
+  }
+  const password = `Fd-${randomBytes(18).toString('base64url')}-9a`;
+  await client.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: email, Password: password, Permanent: true }));
+  const out = await client.send(new AdminInitiateAuthCommand({ UserPoolId, ClientId: pool.clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } }));
+  const result = out.AuthenticationResult;
+  if (!result?.IdToken || !result.AccessToken) throw new Error('cognito-local did not sign the stand-in user in');
+  return { IdToken: result.IdToken, AccessToken: result.AccessToken, ...(result.RefreshToken ? { RefreshToken: result.RefreshToken } : {}) };
+}
+
 /** The calls after which Cognito e-mails a code. */
 const SENDS_CODE = ['.SignUp', '.ResendConfirmationCode', '.ForgotPassword'];
 
@@ -163,12 +210,18 @@ const SENDS_CODE = ['.SignUp', '.ResendConfirmationCode', '.ForgotPassword'];
  * Passes every request through; after a call that sends a code, reports it; after a successful
  * ConfirmSignUp, marks the user's e-mail verified.
  */
-function verifyingProxy(upstream: string, delivered: (email: string) => void, verified: (username: string) => Promise<void>): Promise<Server> {
+function verifyingProxy(
+  upstream: string,
+  domain: ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>) | undefined,
+  delivered: (email: string) => void,
+  verified: (username: string) => Promise<void>,
+): Promise<Server> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = Buffer.concat(chunks);
+      if (domain && (await domain(req, res, body))) return;
       const out = request(`${upstream}${req.url ?? '/'}`, { method: req.method, headers: { ...req.headers, host: new URL(upstream).host } }, (answer) => {
         const parts: Buffer[] = [];
         answer.on('data', (c: Buffer) => parts.push(c));

@@ -41,7 +41,7 @@ export interface LocalGatewayOptions {
   runtime?: 'local' | 'lambda';
   lambda?: Pick<LambdaRuntimeOptions, 'concurrency' | 'log' | 'functionOutput'>;
   /** Serve the dashboard API, with cognito-local standing in for Cognito (npm start; tests that need it). */
-  dashboard?: boolean | { onCode?: (destination: string, code: string) => void };
+  dashboard?: boolean | { onCode?: (destination: string, code: string) => void; /** Stand-in identity providers for single sign-on, by name. */ federation?: string[] };
 }
 
 export interface LocalGateway {
@@ -112,6 +112,10 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     ? await startCognitoLocal({
         dir: options.dataDir ? join(options.dataDir, 'cognito') : await mkdtemp(join(tmpdir(), 'op-cognito-')),
         ...(typeof options.dashboard === 'object' && options.dashboard.onCode ? { onCode: options.dashboard.onCode } : {}),
+        // The app client's callback URL is the dashboard's own page, as in the stack (by either loopback name).
+        ...(typeof options.dashboard === 'object' && options.dashboard.federation?.length
+          ? { federation: { providers: options.dashboard.federation, callbackUrls: () => [`${runtimeUrl()}/`, `${runtimeUrl().replace('127.0.0.1', 'localhost')}/`] } }
+          : {}),
       })
     : undefined;
   const cognitoEnv = cognito
@@ -159,6 +163,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
             get gatewayBaseUrl() {
               return `${runtimeUrl()}/v1`;
             },
+            ...(cognito?.federation ? { federation: cognito.federation } : {}),
           }),
         }
       : {}),

@@ -2,6 +2,7 @@
 // (lib/dashboard.ts): a strict Content-Security-Policy and the usual hardening headers; and its config.
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import type { Config as PageConfig } from '../../web/src/config';
 import type { FrontRoute } from './runtime';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
@@ -16,10 +17,10 @@ export function securityHeaders(connect: readonly string[]): Record<string, stri
   };
 }
 
-export function webRoute(dist: string, config: Record<string, string>): FrontRoute {
+export function webRoute(dist: string, config: PageConfig): FrontRoute {
   return async (req, res) => {
     // Read per request: the gateway's own URL is known only once it listens.
-    const headers = securityHeaders([config.cognitoEndpoint!, config.gatewayBaseUrl!].map((u) => new URL(u).origin));
+    const headers = securityHeaders([config.cognitoEndpoint, config.gatewayBaseUrl, ...(config.federation ? [config.federation.domain] : [])].map((u) => new URL(u).origin));
     const path = new URL(req.url ?? '/', 'http://local').pathname;
     if (path === '/dashboard/config.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });

@@ -3,6 +3,9 @@
 // standing in for Cognito. A new user signs up, verifies with the e-mailed code, gets a first key that works
 // through the openai SDK, sees the request in Activity and Usage, creates, rotates and revokes a key, learns
 // why a free account has no allowlists, invites a member who sees keys but not members, and signs out.
+// Another turns on two-step sign-in with an authenticator app and is asked for its code at the next sign-in;
+// a third signs in through the organisation's identity provider (the local stand-in for Cognito's managed
+// login), under the page's real Content-Security-Policy.
 // Every page is checked with axe-core and saved as a screenshot under test-artifacts/ (git-ignored).
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,7 +13,7 @@ import OpenAI from 'openai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sdk } from '../helpers/admin';
-import { codeFor } from '../helpers/dashboard';
+import { codeFor, totp } from '../helpers/dashboard';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const CHROMIUM = process.env.OP_CHROMIUM ?? '/usr/bin/chromium';
@@ -24,7 +27,7 @@ let browser: Browser;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium), as .ci/run does.`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  t = await startTestGateway({ dashboard: true });
+  t = await startTestGateway({ dashboard: { federation: ['ExampleSSO'] } });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 60_000);
 afterAll(async () => {
@@ -162,4 +165,57 @@ describe('the dashboard in Chromium', () => {
     await expect.poll(() => member.locator('tbody').textContent()).toContain('second');
     await check(member, 'member-keys');
   }, 120_000);
+
+  it('turns on two-step sign-in with an authenticator app, and asks for its code at the next sign-in', async () => {
+    const page = await newPage();
+    await signUp(page, 'henry@example.com');
+    await page.getByTestId('secret').first().waitFor();
+    await nav(page, 'Security');
+    await expect.poll(() => page.getByTestId('mfa-status').textContent()).toContain('Off');
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await expect(page.getByRole('img', { name: /QR code/ }).isVisible()).resolves.toBe(true);
+    await check(page, 'security-setup');
+    await page.getByLabel('Code from the app').fill(totp(secret));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => page.getByTestId('mfa-status').textContent()).toContain('On');
+    await check(page, 'security');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    await page.getByLabel('E-mail').fill('henry@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    const signIn = page.getByRole('button', { name: 'Sign in', exact: true });
+    await signIn.click();
+    await page.getByLabel('Authenticator code').fill(totp(secret, Date.now() - 3_600_000));
+    await signIn.click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('That code is not right');
+    await page.getByLabel('Authenticator code').fill(totp(secret));
+    await signIn.click();
+    await expect.poll(() => page.getByRole('navigation').textContent()).toContain('Keys');
+    expect(await page.locator('header').textContent()).toContain('henry@example.com');
+  }, 60_000);
+
+  it("signs in through the organisation's identity provider under the page's own CSP, opening an account with its first key", async () => {
+    // No CSP bypass here: the token exchange must be allowed by the policy the page is served with.
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(t.gw.url);
+    await page.getByRole('button', { name: 'Sign in with ExampleSSO' }).click();
+    await page.getByLabel('Sign in as (e-mail)').fill('ida@acme.example');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const secret = (await page.getByTestId('secret').first().textContent())!.trim();
+    expect(secret).toMatch(/^op_/);
+    // The code and state are gone from the address bar.
+    expect(new URL(page.url()).search).toBe('');
+    await expect(sdk(t.gw, secret).models.list()).resolves.toBeDefined();
+    await nav(page, 'Security');
+    await expect.poll(() => page.locator('main').textContent()).toContain('You sign in through ExampleSSO');
+
+    // A return this tab did not start (a forged or replayed callback) signs nobody in.
+    const other = await context.newPage();
+    await other.goto(`${t.gw.url}/?code=forged&state=forged`);
+    await expect.poll(() => other.getByRole('alert').textContent()).toContain('not started from this tab');
+    await context.close();
+  }, 60_000);
 });

@@ -1,31 +1,14 @@
 // The stack's scale and operations options, synthesized with cdk-nag: reserved concurrency, stable table
 // names and adoption of retained tables, the counters stream and the usage aggregator on it, alarms to SNS
 // and a dashboard, log volume, and the CloudFront and WAF front.
-import { readFileSync } from 'node:fs';
-import { App, Aspects, type CfnElement } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { AGGREGATOR_USAGE_ACTIONS } from '../../lib/aggregator';
-import { GatewayStack, type GatewayStackProps } from '../../lib/gateway-stack';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { idOf, synth } from '../helpers/synth';
 import { RECORD_FILTER } from '../../lambda/store/limit-store';
 import { USAGE_STREAM } from '../../lambda/store/tables';
 import { ORIGIN_HEADER } from '../../lambda/wire/edge';
-
-const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
-
-function synth(props: GatewayStackProps = {}, name = 'Scale'): { stack: GatewayStack; template: Template; json: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>; Rules?: Record<string, unknown> } } {
-  const app = new App({ context });
-  const stack = new GatewayStack(app, name, props);
-  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
-  const template = Template.fromStack(stack);
-  // cdk-nag clean in every variant: no unsuppressed error or warning.
-  expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
-  expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
-  return { stack, template, json: template.toJSON() as never };
-}
-const idOf = (stack: GatewayStack, c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
 
 const base = synth();
 

@@ -5,6 +5,13 @@ export interface Config {
   /** The dashboard API's base, e.g. "/dashboard/api" or the API Gateway URL. */
   apiBase: string;
   gatewayBaseUrl: string;
+  /** Enterprise single sign-on, where the pool federates with identity providers. */
+  federation?: {
+    /** The user pool's OAuth domain (Cognito's managed login): /oauth2/authorize and /oauth2/token under it. */
+    domain: string;
+    /** The identity providers' names as the pool knows them, each a "Sign in with …" button. */
+    providers: string[];
+  };
 }
 
 export async function loadConfig(): Promise<Config> {

@@ -1,6 +1,7 @@
 // Preact with htm: components written as tagged templates, no JSX build step.
 import { h } from 'preact';
 import htm from 'htm';
+import { useState } from 'preact/hooks';
 
 export const html = htm.bind(h);
 
@@ -19,4 +20,28 @@ export function FormError({ error, fields = [] }: { error?: { message: string; p
   if (!error) return null;
   if (error.param && fields.some((f) => error.param === f || error.param!.startsWith(`${f}[`) || error.param!.startsWith(`${f}.`))) return null;
   return html`<p class="error" role="alert">${error.message}</p>`;
+}
+
+/**
+ * One form action at a time: `run(label, action)` makes an event handler that shows `label` while the
+ * action runs and its error in words after.
+ */
+export function useAction(initialError: string | null = null) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(initialError);
+  const [notice, setNotice] = useState<string | null>(null);
+  const run = (label: string, action: () => Promise<void>) => async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setNotice(null);
+    setBusy(label);
+    try {
+      await action();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+  return { busy, error, setError, notice, setNotice, run };
 }

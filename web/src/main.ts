@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api as dashboardApi } from './api';
 import { savedSession, signOut, type Session } from './cognito';
 import { loadConfig, type Config } from './config';
+import { finishFederatedSignIn } from './federation';
 import { html } from './html';
 import { Activity } from './pages/activity';
 import { AuthPage } from './pages/auth';
@@ -12,6 +13,7 @@ import { MembersPage } from './pages/members';
 import { Models } from './pages/models';
 import { Overview } from './pages/overview';
 import { Playground } from './pages/playground';
+import { Security } from './pages/security';
 import { Usage } from './pages/usage';
 import type { KeyView, Me } from './types';
 
@@ -23,6 +25,7 @@ const PAGES = [
   ['models', 'Models'],
   ['playground', 'Playground'],
   ['members', 'Members'],
+  ['security', 'Security'],
 ] as const;
 type Page = (typeof PAGES)[number][0];
 
@@ -31,8 +34,8 @@ const pageOf = (): Page => {
   return (PAGES.find(([p]) => p === name)?.[0] ?? 'overview') as Page;
 };
 
-function App({ config }: { config: Config }) {
-  const [session, setSession] = useState<Session | undefined>(savedSession());
+function App({ config, returned, signInError }: { config: Config; returned?: Session; signInError?: string }) {
+  const [session, setSession] = useState<Session | undefined>(returned ?? savedSession());
   const [me, setMe] = useState<Me | null>(null);
   const [firstKey, setFirstKey] = useState<KeyView | null>(null);
   const [page, setPage] = useState<Page>(pageOf());
@@ -54,7 +57,7 @@ function App({ config }: { config: Config }) {
     document.title = `${PAGES.find(([p]) => p === page)?.[1] ?? ''} · OriginalPoint`;
   }, [page]);
 
-  if (!session) return html`<${AuthPage} config=${config} onSignedIn=${setSession} />`;
+  if (!session) return html`<${AuthPage} config=${config} onSignedIn=${setSession} initialError=${signInError} />`;
   if (!me || !api) return html`<main><p class="progress" role="status">${error ?? 'Opening your account…'}</p></main>`;
   const visible = PAGES.filter(([p]) => p !== 'members' || me.user.role === 'owner');
   const current = visible.some(([p]) => p === page) ? page : 'overview';
@@ -66,6 +69,7 @@ function App({ config }: { config: Config }) {
     models: () => html`<${Models} api=${api} onModels=${setModels} />`,
     playground: () => html`<${Playground} baseUrl=${me.gateway_base_url} models=${models} />`,
     members: () => html`<${MembersPage} api=${api} />`,
+    security: () => html`<${Security} config=${config} session=${session} />`,
   }[current]();
   return html`<div>
     <header><strong>OriginalPoint</strong>
@@ -78,11 +82,16 @@ function App({ config }: { config: Config }) {
 }
 
 loadConfig().then(
-  (config) => {
+  async (config) => {
+    // Back from an identity provider: the code becomes a session before the first render.
+    const returned = await finishFederatedSignIn(config).then(
+      (session) => ({ session }),
+      (err: Error) => ({ error: err.message }),
+    );
     const root = document.getElementById('app')!;
     // The "Loading…" placeholder goes; Preact renders into an empty root.
     root.textContent = '';
-    render(html`<${App} config=${config} />`, root);
+    render(html`<${App} config=${config} returned=${'session' in returned ? returned.session : undefined} signInError=${'error' in returned ? returned.error : undefined} />`, root);
   },
   (err: Error) => {
     document.getElementById('app')!.textContent = err.message;

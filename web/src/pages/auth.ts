@@ -1,34 +1,30 @@
-// Signing up, verifying with the e-mailed code, signing in and resetting a password.
+// Signing up, verifying with the e-mailed code, signing in (with the authenticator's code where the user
+// turned it on, or through the organisation's identity provider) and resetting a password.
 import { useState } from 'preact/hooks';
 import * as cognito from '../cognito';
 import type { Config } from '../config';
-import { html } from '../html';
+import { startFederatedSignIn } from '../federation';
+import { html, useAction } from '../html';
 
-type Step = 'sign-in' | 'sign-up' | 'verify' | 'forgot' | 'reset';
+type Step = 'sign-in' | 'sign-up' | 'verify' | 'forgot' | 'reset' | 'mfa';
 
-export function AuthPage({ config, onSignedIn }: { config: Config; onSignedIn: (s: cognito.Session) => void }) {
+export function AuthPage({ config, onSignedIn, initialError }: { config: Config; onSignedIn: (s: cognito.Session) => void; initialError?: string | null }) {
   const [step, setStep] = useState<Step>('sign-in');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { busy, error, notice, setNotice, run } = useAction(initialError ?? null);
+  const [challenge, setChallenge] = useState<cognito.MfaChallenge | null>(null);
 
-  const run = (label: string, action: () => Promise<void>) => async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    setBusy(label);
-    try {
-      await action();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(null);
-    }
+
+  const signIn = async () => {
+    const out = await cognito.signIn(config, email.trim(), password);
+    if ('challenge' in out) {
+      setChallenge(out);
+      setCode('');
+      setStep('mfa');
+    } else onSignedIn(out);
   };
-
-  const signIn = () => cognito.signIn(config, email.trim(), password).then(onSignedIn);
   const field = (id: string, label: string, value: string, set: (v: string) => void, type = 'text', autocomplete = 'off') =>
     html`<label for=${id}>${label}</label><input id=${id} type=${type} autocomplete=${autocomplete} value=${value} onInput=${(e: Event) => set((e.target as HTMLInputElement).value)} required />`;
   const tabs = html`<div class="tabs" role="tablist">
@@ -42,6 +38,19 @@ export function AuthPage({ config, onSignedIn }: { config: Config; onSignedIn: (
       ${field('email', 'E-mail', email, setEmail, 'email', 'username')} ${field('password', 'Password', password, setPassword, 'password', 'current-password')}
       <button type="submit" disabled=${!!busy}>Sign in</button>
       <button type="button" class="secondary" onClick=${() => setStep('forgot')}>Forgot password?</button>
+    </form>
+    ${config.federation?.providers.length
+      ? html`<div class="sso" aria-label="Single sign-on">
+          <p class="note">Or with your organisation's sign-in:</p>
+          ${config.federation.providers.map((p) => html`<button type="button" class="secondary" disabled=${!!busy} onClick=${run('Opening your organisation\'s sign-in…', () => startFederatedSignIn(config, p))}>Sign in with ${p}</button>`)}
+        </div>`
+      : null}`;
+  } else if (step === 'mfa') {
+    form = html`<form onSubmit=${run('Signing in…', async () => onSignedIn(await cognito.answerMfa(config, challenge!, code.trim())))} aria-label="Second sign-in step">
+      <p class="note">Enter the 6-digit code your authenticator app shows for OriginalPoint.</p>
+      ${field('code', 'Authenticator code', code, setCode, 'text', 'one-time-code')}
+      <button type="submit" disabled=${!!busy}>Sign in</button>
+      <button type="button" class="secondary" onClick=${() => (setChallenge(null), setStep('sign-in'))}>Back</button>
     </form>`;
   } else if (step === 'sign-up') {
     form = html`<form onSubmit=${run('Creating your account…', async () => {
