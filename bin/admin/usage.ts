@@ -1,4 +1,4 @@
-// `op-admin usage show ACCOUNT_ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by day|model|key]`:
+// `op-admin usage show ACCOUNT_ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by day|model|key|day_model|day_key]`:
 // an account's usage from GET /admin/accounts/{id}/usage, as a table with a total line, or --json.
 import type { Command } from './commands';
 import { usageError } from './errors';
@@ -9,7 +9,7 @@ export interface UsageWire {
   account_id: string;
   from: string;
   to: string;
-  group_by: 'day' | 'model' | 'key' | 'day_model';
+  group_by: 'day' | 'model' | 'key' | 'day_model' | 'day_key';
   data: Array<UsageRowWire & { day?: string; model?: string; key_id?: string }>;
   total: UsageRowWire;
 }
@@ -27,7 +27,7 @@ const usd = (v: number) => `$${v.toFixed(6)}`;
 const numbers = (r: UsageRowWire): Cell[] => [r.requests, r.prompt_tokens, r.completion_tokens, r.total_tokens, usd(r.cost_usd)];
 
 export function usageTable(u: UsageWire): string {
-  const heading = { day: 'DAY', model: 'MODEL', key: 'KEY', day_model: 'DAY / MODEL' }[u.group_by];
+  const heading = { day: 'DAY', model: 'MODEL', key: 'KEY', day_model: 'DAY / MODEL', day_key: 'DAY / KEY' }[u.group_by];
   const rows = u.data.map((r) => [[r.day, r.model, r.key_id].filter(Boolean).join(' '), ...numbers(r)]);
   const title = `Usage of ${u.account_id}, ${u.from} to ${u.to} (UTC), by ${u.group_by}`;
   if (!rows.length) return `${title}\nNo usage.`;
@@ -39,7 +39,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 export const USAGE_COMMANDS: Record<string, Command> = {
   show: {
     summary: "an account's requests, tokens and cost per day, model or key",
-    usage: 'op-admin usage show ACCOUNT_ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by day|model|key]',
+    usage: 'op-admin usage show ACCOUNT_ID [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by day|model|key|day_model|day_key]',
     options: { from: { type: 'string' }, to: { type: 'string' }, 'group-by': { type: 'string' } },
     async run(client, args, values) {
       if (args.length !== 1 || !args[0]) throw usageError(`Expected exactly one account id.\nUsage: ${this.usage}`);

@@ -88,9 +88,20 @@ describe('the dashboard in Chromium', () => {
 
     await nav(page, 'Activity');
     await expect.poll(() => page.locator('tbody tr').first().textContent(), { timeout: 5_000 }).toContain('gpt-5-mini');
+    // A row opens its record: the model that served it and the routing that chose it.
+    await page.locator('tbody tr').first().getByRole('button').click();
+    const detail = page.locator('dl.detail');
+    await expect.poll(() => detail.textContent()).toContain('modelUsedgpt-5-mini');
+    expect(await detail.textContent()).toContain('routingMode');
     await check(page, 'activity');
     await nav(page, 'Usage');
     await expect.poll(() => page.getByRole('region', { name: 'By model' }).textContent()).toContain('gpt-5-mini');
+    // The chart shows requests per day stacked by key, the key's id in its legend.
+    const keyId = (await page.getByRole('region', { name: 'By key' }).locator('tbody tr td').first().textContent())!.trim();
+    expect(keyId).toMatch(/^key_/);
+    await page.getByLabel('Chart', { exact: true }).selectOption('requests');
+    await page.getByLabel('Stacked by', { exact: true }).selectOption('key_id');
+    await expect.poll(() => page.getByRole('img', { name: 'Requests per day, stacked by key' }).textContent()).toContain(keyId);
     await check(page, 'usage');
 
     await nav(page, 'Keys');

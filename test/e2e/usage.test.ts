@@ -152,6 +152,8 @@ describe('GET /admin/accounts/{id}/usage', () => {
     // By day and model: every record is of 2026-01-15, so one row per model that day.
     const dayModel = await admin(`/admin/accounts/${accountId}/usage?from=2026-01-15&to=2026-01-15&group_by=day_model`);
     expect(dayModel.body.data).toEqual(groups((r) => r.modelUsed ?? '(none)').map(([m, rs]) => ({ day: '2026-01-15', model: m, ...totals(rs) })));
+    const dayKey = await admin(`/admin/accounts/${accountId}/usage?from=2026-01-15&to=2026-01-15&group_by=day_key`);
+    expect(dayKey.body.data).toEqual(groups((r) => r.keyId).map(([k, rs]) => ({ day: '2026-01-15', key_id: k, ...totals(rs) })));
   });
 
   it('is empty outside the days used, and answers 400 naming the parameter for bad input, 404 for no account', async () => {

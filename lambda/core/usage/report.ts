@@ -1,4 +1,4 @@
-// GET /admin/accounts/{id}/usage?from=&to=&group_by=day|model|key: an account's usage over whole UTC days,
+// GET /admin/accounts/{id}/usage?from=&to=&group_by=day|model|key|day_model|day_key: an account's usage over whole UTC days,
 // read from the daily aggregates (one Query), grouped as asked, with the total. Costs are summed in integer
 // nano-USD and shown in USD.
 import { BadRequestError } from '../../wire/errors';
@@ -7,8 +7,8 @@ import { utcDay } from '../limits/windows';
 import type { AggregateDimension } from './port';
 import { ZERO_TOTALS, addTotals, type UsageTotals } from './record';
 
-/** `day_model`: one row per day and model (the dashboard's stacked chart). */
-export type UsageGrouping = 'day' | 'model' | 'key' | 'day_model';
+/** `day_model`, `day_key`: one row per day and model, or day and key (the dashboard's stacked charts). */
+export type UsageGrouping = 'day' | 'model' | 'key' | 'day_model' | 'day_key';
 
 export interface UsageQuery {
   from: string;
@@ -19,8 +19,8 @@ export interface UsageQuery {
 /** How far back one query may reach: a year and a day covers any calendar year and month-over-month views. */
 const MAX_DAYS = 366;
 const DAY_MS = 86_400_000;
-const GROUPINGS: readonly UsageGrouping[] = ['day', 'model', 'key', 'day_model'];
-const DIMENSION: Readonly<Record<UsageGrouping, AggregateDimension>> = { day: 'account', model: 'model', key: 'key', day_model: 'model' };
+const GROUPINGS: readonly UsageGrouping[] = ['day', 'model', 'key', 'day_model', 'day_key'];
+const DIMENSION: Readonly<Record<UsageGrouping, AggregateDimension>> = { day: 'account', model: 'model', key: 'key', day_model: 'model', day_key: 'key' };
 
 const fail = (message: string, param: string): never => {
   throw new BadRequestError(message, { param, code: 'invalid_value' });
@@ -74,14 +74,15 @@ export async function accountUsage(ctx: AdminContext, accountId: string, query: 
   const rows = await ctx.store.usage.aggregates(accountId, DIMENSION[query.groupBy], query.from, query.to);
   const groups = new Map<string, { fields: Pick<UsageRowView, 'day' | 'model' | 'key_id'>; totals: UsageTotals }>();
   for (const row of rows) {
-    const fields: Pick<UsageRowView, 'day' | 'model' | 'key_id'> =
-      query.groupBy === 'day'
-        ? { day: row.day }
-        : query.groupBy === 'model'
-          ? { model: row.model ?? '(none)' }
-          : query.groupBy === 'key'
-            ? { key_id: row.keyId ?? '(none)' }
-            : { day: row.day, model: row.model ?? '(none)' };
+    const model = row.model ?? '(none)';
+    const keyId = row.keyId ?? '(none)';
+    const fields: Pick<UsageRowView, 'day' | 'model' | 'key_id'> = {
+      day: { day: row.day },
+      model: { model },
+      key: { key_id: keyId },
+      day_model: { day: row.day, model },
+      day_key: { day: row.day, key_id: keyId },
+    }[query.groupBy];
     const group = [fields.day, fields.model, fields.key_id].filter((v) => v !== undefined).join('|');
     const seen = groups.get(group);
     groups.set(group, { fields, totals: addTotals(seen?.totals ?? ZERO_TOTALS, row.totals) });

@@ -46,10 +46,10 @@ export function Activity({ api }: { api: Api }) {
       <thead><tr><th>Time</th><th>Key</th><th>Endpoint</th><th>Model</th><th>Routing</th><th>Tokens</th><th>Cost</th><th>Latency</th><th>Status</th></tr></thead>
       <tbody>${rows.map((r) => html`<tr>
         <td><button class="secondary" aria-expanded=${open === r.requestId} onClick=${() => setOpen(open === r.requestId ? null : r.requestId)}>${r.startedAt.slice(0, 19).replace('T', ' ')}</button></td>
-        <td><code>${r.keyId}</code></td><td>${r.dialect}</td><td>${r.requestedModel} → ${r.modelUsed ?? '–'}</td><td>${r.routingMode}${r.fallbacks ? `, ${r.fallbacks} fallback(s)` : ''}</td>
+        <td><code>${r.keyId}</code></td><td>${r.dialect}</td><td>${r.requestedModel} → ${r.modelUsed ?? '–'}</td><td>${r.routingMode}${r.routingReason ? `: ${r.routingReason}` : ''}${r.fallbacks ? `, ${r.fallbacks} fallback(s)` : ''}</td>
         <td>${r.promptTokens} / ${r.completionTokens}${r.cacheReadTokens ? ` (${r.cacheReadTokens} cached)` : ''}</td><td>${usd(r.costUsd)}</td>
         <td>${r.latencyMs} ms${r.ttftMs !== null ? ` (TTFT ${r.ttftMs} ms)` : ''}</td><td>${r.status}</td></tr>
-        ${open === r.requestId ? html`<tr><td colspan="9"><pre>${JSON.stringify(r, null, 2)}</pre></td></tr>` : null}`)}</tbody>
+        ${open === r.requestId ? html`<tr><td colspan="9"><dl class="detail" aria-label=${`Request ${r.requestId}`}>${Object.entries(r).map(([k, v]) => html`<dt>${k}</dt><dd>${v === null || v === undefined ? '–' : String(v)}</dd>`)}</dl></td></tr>` : null}`)}</tbody>
     </table>
     <p class="note">${total ? `${offset + 1}–${Math.min(offset + PAGE, total)} of ${total}` : 'No requests yet.'}</p>
     <button class="secondary" disabled=${offset === 0} onClick=${() => load(Math.max(0, offset - PAGE))}>Newer</button>
