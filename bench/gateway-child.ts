@@ -4,14 +4,13 @@
 // every DynamoDB request and the CPU each HTTP request uses, so the runner can split the added latency
 // into DynamoDB waits and the gateway's own CPU.
 import { readFileSync } from 'node:fs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../lambda/config';
 import { createAccount, issueKey } from '../lambda/core/accounts';
 import { systemClock } from '../lambda/core/clock';
 import { installLambdaGlobals } from '../lambda/local/lambda-stream';
 import { startLocalRuntime } from '../lambda/local/runtime';
 import { ensureTables } from '../lambda/store/bootstrap';
-import { DynamoHttp } from '../lambda/store/dynamo-http';
+import { DynamoHttp, isRead } from '../lambda/store/dynamo-http';
 
 interface RequestRecord {
   start: number;
@@ -30,10 +29,9 @@ let items: Record<string, { writes: number; writeUnits: number; reads: number }>
 let records: RequestRecord[] = [];
 let cpuAtReset = process.cpuUsage();
 
-// Every DynamoDB request the store sends goes through DynamoDBDocumentClient#send or, for the per-request
-// writes, DynamoHttp#send: time each one.
+// Every DynamoDB request the store sends goes through DynamoHttp#send: time each one.
 type Send = (...args: unknown[]) => Promise<unknown>;
-for (const proto of [DynamoDBDocumentClient.prototype, DynamoHttp.prototype] as unknown as Array<{ send: Send }>) {
+for (const proto of [DynamoHttp.prototype] as unknown as Array<{ send: Send }>) {
   const originalSend = proto.send;
   proto.send = async function timedSend(this: unknown, ...args: unknown[]) {
     const began = performance.now();
@@ -42,7 +40,7 @@ for (const proto of [DynamoDBDocumentClient.prototype, DynamoHttp.prototype] as 
     const item = pk ? (items[pk] ??= { writes: 0, writeUnits: 0, reads: 0 }) : undefined;
     try {
       const out = (await originalSend.apply(this, args)) as { ConsumedCapacity?: { CapacityUnits?: number } } | undefined;
-      if (item && operation === 'GetItem') item.reads++;
+      if (item && isRead(String(operation))) item.reads++;
       else if (item) {
         item.writes++;
         item.writeUnits += out?.ConsumedCapacity?.CapacityUnits ?? 0;
@@ -50,7 +48,7 @@ for (const proto of [DynamoDBDocumentClient.prototype, DynamoHttp.prototype] as 
       return out;
     } catch (err) {
       // A refused condition is a write all the same, charged by the item's size (at least one unit).
-      if (item && operation !== 'GetItem') {
+      if (item && !isRead(String(operation))) {
         item.writes++;
         item.writeUnits += 1;
       }

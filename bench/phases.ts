@@ -1,6 +1,6 @@
 // The measured series. Each compares the gateway with a baseline taken in the same run: the same request
 // sent straight to the provider simulator.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../lambda/store/document';
 import { createDocumentClient } from '../lambda/store/dynamo';
 import type { Child } from './children';
 import type { GatewayMetrics } from './gateway-child';

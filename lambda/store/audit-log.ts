@@ -4,7 +4,7 @@
 // they were made. Entries carry no TTL: the trail is small (admin changes only) and outlives the access logs
 // on purpose.
 import { randomBytes } from 'node:crypto';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DocClient } from './document';
 import type { AuditEntry, AuditLog } from '../core/records';
 import { strip } from './key-store';
 
@@ -14,7 +14,7 @@ export class DynamoAuditLog implements AuditLog {
   private sequence = 0;
 
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocClient,
     private readonly table: string,
   ) {}
 

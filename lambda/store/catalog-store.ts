@@ -2,8 +2,8 @@
 // one Query. sk "MODEL#<id>" per model (`spec`, `status`, `successor`, `source`, `updatedAt`); sk "SEEDED"
 // marks that the seed was written once, so a seed model the operator deleted stays deleted. The chat role
 // may Query this partition and nothing else of the table (IAM condition on the leading key).
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from './dynamo-http';
+import { DeleteCommand, PutCommand, QueryCommand, type DocClient } from './document';
 import type { CatalogEntry, CatalogStore } from '../core/catalog';
 import { CATALOG_PK } from './tables';
 
@@ -15,7 +15,7 @@ const order = (item: Record<string, unknown>) => Number(item.position ?? Number.
 
 export class DynamoCatalogStore implements CatalogStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocClient,
     private readonly table: string,
   ) {}
 

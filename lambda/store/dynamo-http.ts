@@ -1,19 +1,17 @@
-// A lean DynamoDB transport for the writes every request makes (admission, settlement, usage): the JSON
-// protocol (POST, X-Amz-Target) over a keep-alive connection pool, signed with SigV4 here. The SDK client
-// spends 0.3 to 1 ms of CPU per call on its middleware stack, endpoint rules and serde; this path spends
-// about a fifth of that, which is most of the gateway's own CPU per request. Everything else (reads,
-// queries, the admin API) stays on the SDK's document client.
+// The lean DynamoDB transport every store uses (document.ts puts plain values on top): the JSON protocol
+// (POST, X-Amz-Target) over a keep-alive connection pool, signed with SigV4 here. The SDK client spends 0.3
+// to 1 ms of CPU per call on its middleware stack, endpoint rules and serde, and about 100 ms of cold start
+// to load; this path spends about a fifth of the CPU and loads nothing.
 //
 // Semantics: additions are not safe to resend after a lost answer, so a write is sent again only when
 // DynamoDB said it did not act on it (throttled, or 503), with full-jitter backoff inside a time budget;
 // a read is also sent again after a timeout or a dropped connection. Connect and request times are
-// bounded; a refused condition surfaces as the SDK's own ConditionalCheckFailedException (carrying the
-// item as it was, when DynamoDB returned it), every other failure as an error naming DynamoDB's error type.
+// bounded; a refused condition surfaces as ConditionalCheckFailedException (carrying the item as it was,
+// when DynamoDB returned it), every other failure as an error named for DynamoDB's error type.
 // Every request asks for its consumed capacity, so cost is counted from what DynamoDB charged.
 import { createHash, createHmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 
 /** DynamoDB's wire form of a value; only the scalar types the gateway writes. */
 export type AttributeValue = { S: string } | { N: string } | { BOOL: boolean } | { NULL: true };
@@ -43,7 +41,11 @@ export interface DynamoHttpOptions {
   random?: () => number;
 }
 
-export type Operation = 'UpdateItem' | 'PutItem' | 'GetItem';
+export type Operation = 'UpdateItem' | 'PutItem' | 'GetItem' | 'DeleteItem' | 'Query' | 'Scan' | 'BatchGetItem' | 'BatchWriteItem';
+
+/** Reads: safe to send again after any failure, a lost answer included. */
+const READS: ReadonlySet<Operation> = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
+export const isRead = (operation: string): boolean => READS.has(operation as Operation);
 
 /** DynamoDB's answers that mean the request was not acted on: safe to send again, after a pause. */
 const NOT_APPLIED = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'HTTP 503', 'ServiceUnavailable']);
@@ -52,8 +54,12 @@ const MAYBE_APPLIED = new Set(['InternalServerError', 'TimeoutError', 'ECONNRESE
 const BACKOFF_BASE_MS = 25;
 const BACKOFF_CAP_MS = 400;
 
-/** A refused condition, with the item as it was when DynamoDB returned it (ReturnValuesOnConditionCheckFailure). */
-export type RefusedCondition = ConditionalCheckFailedException & { item?: Record<string, Record<string, unknown>> };
+/** A write's condition did not hold; `item` is the item as it was, when asked for (ReturnValuesOnConditionCheckFailure). */
+export class ConditionalCheckFailedException extends Error {
+  override readonly name = 'ConditionalCheckFailedException';
+  item?: Record<string, Record<string, unknown>>;
+}
+export type RefusedCondition = ConditionalCheckFailedException;
 
 export function marshall(value: Scalar): AttributeValue {
   if (value === null) return { NULL: true };
@@ -106,7 +112,7 @@ export class DynamoHttp {
         return await this.once<T>(operation, body);
       } catch (err) {
         const name = err instanceof Error ? ((err as NodeJS.ErrnoException).code ?? err.name) : '';
-        const again = NOT_APPLIED.has(name) || (operation === 'GetItem' && MAYBE_APPLIED.has(name));
+        const again = NOT_APPLIED.has(name) || (isRead(operation) && MAYBE_APPLIED.has(name));
         // Full jitter: instances that were throttled together do not come back together.
         const pause = (this.options.random ?? Math.random)() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
         if (!again || Date.now() + pause >= deadline) throw err;
@@ -119,15 +125,16 @@ export class DynamoHttp {
     const headers = this.sign(operation, body, await this.options.credentials(), new Date());
     this.options.onSend?.(operation);
     const { status, text } = await this.post(headers, body);
-    const parsed = (text ? JSON.parse(text) : {}) as { ConsumedCapacity?: { CapacityUnits?: number } };
-    const units = parsed?.ConsumedCapacity?.CapacityUnits;
-    if (typeof units === 'number') this.options.onCapacity?.(operation, units);
+    const parsed = (text ? JSON.parse(text) : {}) as { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> };
+    // One object, or one per table for batches.
+    const consumed = parsed?.ConsumedCapacity;
+    if (consumed) this.options.onCapacity?.(operation, (Array.isArray(consumed) ? consumed : [consumed]).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0));
     if (status === 200) return parsed as T;
     const { __type, message, Message, Item } = (parsed ?? {}) as { __type?: string; message?: string; Message?: string; Item?: Record<string, Record<string, unknown>> };
     const type = (__type ?? `HTTP ${status}`).split('#').pop() ?? 'UnknownError';
     const detail = message ?? Message ?? '';
     if (type === 'ConditionalCheckFailedException') {
-      const refused: RefusedCondition = new ConditionalCheckFailedException({ message: detail, $metadata: { httpStatusCode: status } });
+      const refused = new ConditionalCheckFailedException(detail || 'The conditional request failed');
       if (Item) refused.item = Item;
       throw refused;
     }

@@ -2,7 +2,7 @@
 // "<ISO time>#<scope>#<threshold>#<keyId>", so an account's events read back newest first with one Query.
 // Written with UpdateItem (the chat role's only write action on this table); each item is one small event,
 // kept for 400 days (a year of monthly budgets and then some).
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, type DocClient } from './document';
 import type { BudgetEvent, EventLog } from '../core/records';
 import { strip } from './key-store';
 
@@ -11,7 +11,7 @@ const KEEP_S = 400 * 86_400;
 
 export class DynamoEventLog implements EventLog {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocClient,
     private readonly table: string,
   ) {}
 

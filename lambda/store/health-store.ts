@@ -5,7 +5,7 @@
 //   ttl (epoch s): a route nobody called for a week loses its record, which then reads as closed.
 // Counts are added with conditional updates keyed on the window, so writers never overwrite each other's
 // counts; phase changes are conditional on `version`. Writes are small and never read first.
-import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, UpdateCommand, type DocClient } from './document';
 import { CLOSED, type BreakerState, type Phase } from '../core/health/breaker';
 import type { LatencyStats } from '../core/health/latency';
 import type { HealthCounts, HealthStore, RouteHealth } from '../core/health/store';
@@ -76,7 +76,7 @@ class Update {
 
 export class DynamoHealthStore implements HealthStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocClient,
     private readonly table: string,
   ) {}
 

@@ -12,9 +12,9 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+  type DocClient,
+} from './document';
+import { ConditionalCheckFailedException } from './dynamo-http';
 import { InvalidCursorError, type AccountRecord, type KeyRecord, type KeyStore, type Page } from '../core/records';
 
 export const keyPk = (hash: string) => `KEY#${hash}`;
@@ -70,7 +70,7 @@ function decodeAccountCursor(cursor: string): Item {
 }
 
 /** Every item listed under an account in gsi1 whose sort key starts with `prefix` (keys, members, invitations), in order. */
-export async function listUnderAccount<T>(doc: DynamoDBDocumentClient, table: string, accountId: string, prefix: string): Promise<T[]> {
+export async function listUnderAccount<T>(doc: DocClient, table: string, accountId: string, prefix: string): Promise<T[]> {
   const out: T[] = [];
   let start: Item | undefined;
   do {
@@ -93,7 +93,7 @@ const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFail
 
 export class DynamoKeyStore implements KeyStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocClient,
     private readonly table: string,
   ) {}
 

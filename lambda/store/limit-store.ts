@@ -4,8 +4,8 @@
 // from an out-of-date view, and the item as it is now (returned with the refusal, or read) tells which.
 // Planned again from that view, the write goes through on the next try unless another instance keeps
 // changing the same slots at that moment, which a few tries outlast.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from './dynamo-http';
+import type { DocClient } from './document';
 import type { CounterValues, Current, LimitStore, Settled, ShardAdmission, ShardCharge, ShardRef, ShardSettlement } from '../core/limits/port';
 import { admitUpdate, imageOf, refusal, renewUpdate, settleUpdate, valuesOf, type Expr, type Image } from './counter-item';
 import { marshall, type DynamoHttp, type RefusedCondition } from './dynamo-http';
@@ -29,7 +29,7 @@ const unitsOfItem = (raw: Raw | undefined) => Math.max(1, Math.ceil(Buffer.byteL
 export class DynamoLimitStore extends CountedStore implements LimitStore {
   private readonly seen = new Map<string, Image>();
 
-  constructor(doc: DynamoDBDocumentClient, http: DynamoHttp, table: string, counter: RequestCounter) {
+  constructor(doc: DocClient, http: DynamoHttp, table: string, counter: RequestCounter) {
     super(doc, http, table, counter, 'limits');
   }
 

@@ -3,8 +3,8 @@
 // (gsi1pk "ACCOUNT#<id>", gsi1sk "MEMBER#<joinedAt>#<sub>"); an invitation at pk "INVITE#<email>", sk
 // "INVITE", listed the same way (gsi1sk "INVITE#<email>"). A user belongs to one account, so membership is
 // one conditional put; an invitation is taken with a conditional delete, so it admits one person once.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from './dynamo-http';
+import { DeleteCommand, GetCommand, PutCommand, type DocClient } from './document';
 import type { Invitation, Member, MemberStore } from '../core/dashboard/members';
 import { accountPk, listUnderAccount, strip } from './key-store';
 
@@ -13,7 +13,7 @@ const invitePk = (email: string) => `INVITE#${email.toLowerCase()}`;
 
 export class DynamoMemberStore implements MemberStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocClient,
     private readonly table: string,
   ) {}
 

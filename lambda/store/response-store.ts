@@ -5,7 +5,7 @@
 // limit; a typical response is one part. A document is readable only once all its parts are there (a
 // reader that finds fewer parts than `parts` treats it as absent).
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, type DocClient } from './document';
 import type { ResponseStore, StoredResponse } from '../core/records';
 
 const pk = (id: string) => `RESP#${id}`;
@@ -17,7 +17,7 @@ type Item = Record<string, unknown>;
 
 export class DynamoResponseStore implements ResponseStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocClient,
     private readonly table: string,
   ) {}
 
@@ -34,7 +34,7 @@ export class DynamoResponseStore implements ResponseStore {
       ttl: Math.ceil(expiresAt / 1000),
     }));
     if (items.length === 1) {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: items[0] }));
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: items[0]! }));
       return;
     }
     for (let i = 0; i < items.length; i += 25) {

@@ -16,8 +16,8 @@
 //   Size bound: one group per catalog model plus "(none)" (about 30 bytes per counter) and one position per
 //   key shard of the account that day.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BatchGetCommand, PutCommand, type BatchGetCommandInput, type BatchGetCommandOutput, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, PutCommand, type BatchGetInput, type BatchGetOutput, QueryCommand, UpdateCommand, type DocClient } from './document';
+import { ConditionalCheckFailedException } from './dynamo-http';
 import { refKey, type AggregateAddition, type AggregateDimension, type AggregateRef, type AggregateRow, type UsageStore } from '../core/usage/port';
 import { ZERO_TOTALS, addTotals, type UsageRecord, type UsageTotals } from '../core/usage/record';
 import type { RequestCounter } from './request-counter';
@@ -56,12 +56,12 @@ function modelTotals(item: Item): Array<[string, UsageTotals]> {
 
 export class DynamoUsageStore implements UsageStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocClient,
     private readonly table: string,
     private readonly counter: RequestCounter,
   ) {}
 
-  private client(label: string): DynamoDBDocumentClient {
+  private client(label: string): DocClient {
     this.counter.count(`usage.${label}`);
     return this.doc;
   }
@@ -69,11 +69,11 @@ export class DynamoUsageStore implements UsageStore {
   async appliedPositions(refs: readonly AggregateRef[]): Promise<Map<string, Map<string, number>>> {
     const out = new Map<string, Map<string, number>>();
     for (let i = 0; i < refs.length; i += BATCH_GET_MAX) {
-      let request: BatchGetCommandInput['RequestItems'] = {
+      let request: BatchGetInput['RequestItems'] | undefined = {
         [this.table]: { Keys: refs.slice(i, i + BATCH_GET_MAX).map((ref) => ({ pk: accountPk(ref.accountId), sk: aggregateSk(ref) })), ConsistentRead: true },
       };
       for (let round = 0; request && Object.keys(request).length && round < 8; round++) {
-        const page: BatchGetCommandOutput = await this.client('positions').send(new BatchGetCommand({ RequestItems: request }));
+        const page: BatchGetOutput = await this.client('positions').send(new BatchGetCommand({ RequestItems: request! }));
         for (const item of (page.Responses?.[this.table] ?? []) as Item[]) {
           const ref = refOf(item);
           const positions = new Map<string, number>();

@@ -1,6 +1,6 @@
 // Talking to the local gateway's admin API in tests, and looking at what it stored.
 import OpenAI from 'openai';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '../../lambda/store/document';
 import type { AccountWire, KeyWire } from '../../bin/admin/render';
 import type { LocalGateway } from '../../lambda/local/gateway';
 import { createDocumentClient } from '../../lambda/store/dynamo';

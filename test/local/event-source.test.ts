@@ -2,7 +2,7 @@
 // record per successful write in the order the writes were applied (one item's writes never reorder, even
 // sent all at once), the new image whatever the client asked to get back, refused writes not streamed,
 // only matching records handed over, in batches bounded by size and window, and a failed batch retried.
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '../../lambda/store/document';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../lambda/config';

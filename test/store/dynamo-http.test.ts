@@ -1,8 +1,8 @@
-// The lean DynamoDB transport the per-request writes use: its SigV4 signature is the SDK signer's, values
-// round-trip through DynamoDB unchanged, a refused condition is the SDK's ConditionalCheckFailedException,
+// The lean DynamoDB transport every store uses: its SigV4 signature is the SDK signer's, values
+// round-trip through DynamoDB unchanged, a refused condition is a ConditionalCheckFailedException,
 // and other failures name DynamoDB's error type.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '../../lambda/store/dynamo-http';
+import { GetCommand } from '../../lambda/store/document';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
