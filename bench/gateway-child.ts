@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../lambda/config';
 import { createAccount, issueKey } from '../lambda/core/accounts';
 import { systemClock } from '../lambda/core/clock';
-import { installLambdaGlobals } from '../lambda/local/lambda-stream';
-import { startLocalRuntime } from '../lambda/local/runtime';
+import { installLambdaGlobals, PreludeDecoder, responseStreamTo } from '../lambda/local/lambda-stream';
+import { lambdaContext, startLocalRuntime } from '../lambda/local/runtime';
 import { ensureTables } from '../lambda/store/bootstrap';
 import { DynamoHttp, isRead } from '../lambda/store/dynamo-http';
 
@@ -73,7 +73,8 @@ const { createChatHandler } = await import('../lambda/handlers/chat');
 const deps = await createDeps(config, systemClock);
 const account = await createAccount(deps.store.keys, { name: 'Benchmark', plan: 'enterprise' }, systemClock);
 const { secret } = await issueKey(deps.store.keys, account.accountId, { label: 'bench' }, systemClock);
-const runtime = await startLocalRuntime({ host: '127.0.0.1', chat: createChatHandler(async () => deps) });
+const chat = createChatHandler(async () => deps);
+const runtime = await startLocalRuntime({ host: '127.0.0.1', chat });
 
 runtime.server.prependListener('request', (_req, res) => {
   const record: RequestRecord = { start: performance.now(), cpuStart: process.cpuUsage() };
@@ -144,8 +145,68 @@ function metrics() {
 
 export type GatewayMetrics = ReturnType<typeof metrics>;
 
-process.on('message', (m: { kind: string; id?: number; limits?: Record<string, number | null> }) => {
-  if (m.kind === 'key') {
+/** A function URL event as Lambda hands it over (built before the clock starts: the runtime client builds it). */
+function functionUrlEvent(body: string) {
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/v1/chat/completions',
+    rawQueryString: '',
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', host: 'bench.lambda-url.local', 'user-agent': 'bench' },
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'bench',
+      domainName: 'bench.lambda-url.local',
+      domainPrefix: 'bench',
+      http: { method: 'POST', path: '/v1/chat/completions', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: crypto.randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+/**
+ * The gateway's own share of a request: the handler invoked as the runtime client invokes it (an event in,
+ * the response stream out, no HTTP front), one at a time with a pause between, so each figure is its own.
+ * CPU from the call to the stream's end; the first body byte is the first after the prelude.
+ */
+async function directSeries(count: number, body: string, pauseMs: number) {
+  const out = { cpuMs: [] as number[], firstByteMs: [] as number[], dynamoBeforeFirstByteMs: [] as number[], totalMs: [] as number[] };
+  for (let i = 0; i < count; i++) {
+    const event = functionUrlEvent(body);
+    intervals = [];
+    let first: number | undefined;
+    let ended!: () => void;
+    const done = new Promise<void>((resolve) => (ended = resolve));
+    const decoder = new PreludeDecoder(() => undefined, () => (first ??= performance.now()));
+    const stream = responseStreamTo({ write: (bytes, cb) => (decoder.write(bytes), cb()), end: () => ended() });
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    const invoked = chat(event as never, stream as never, lambdaContext('op-chat'));
+    await done;
+    const end = performance.now();
+    const cpu = process.cpuUsage(cpuStart);
+    await invoked;
+    out.cpuMs.push((cpu.user + cpu.system) / 1000);
+    out.totalMs.push(end - start);
+    out.firstByteMs.push((first ?? end) - start);
+    out.dynamoBeforeFirstByteMs.push(busyWithin(merge(intervals), start, first ?? end));
+    await new Promise((r) => setTimeout(r, pauseMs));
+  }
+  return out;
+}
+export type DirectSeries = Awaited<ReturnType<typeof directSeries>>;
+
+process.on('message', (m: { kind: string; id?: number; limits?: Record<string, number | null>; count?: number; body?: string; pauseMs?: number }) => {
+  if (m.kind === 'direct') {
+    void directSeries(m.count ?? 100, m.body ?? '', m.pauseMs ?? 25).then((series) => process.send?.({ kind: 'direct', id: m.id, series }));
+  } else if (m.kind === 'key') {
     // A key of its own with the limits asked for (an enterprise account's custom limits).
     void (async () => {
       const own = await createAccount(deps.store.keys, { name: 'Benchmark key', plan: 'enterprise' }, systemClock);

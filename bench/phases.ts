@@ -3,7 +3,7 @@
 import { GetCommand } from '../lambda/store/document';
 import { createDocumentClient } from '../lambda/store/dynamo';
 import type { Child } from './children';
-import type { GatewayMetrics } from './gateway-child';
+import type { DirectSeries, GatewayMetrics } from './gateway-child';
 import { agentFor, closedLoop, openLoop, send, type Sample, type Target } from './load';
 import { summarise, type Summary } from './stats';
 
@@ -107,6 +107,29 @@ export async function firstToken(
   const gateway = okOnly((await closedLoop(t.gatewayStream, 1, loop)).samples, 'gateway stream');
   const m = await metricsOf(gw);
   return { direct: ttft(direct), gateway: ttft(gateway), rounds: summarise(m.roundsBeforeFirstByte), dynamoWait: summarise(m.dynamoWaitBeforeFirstByteMs) };
+}
+
+export interface GatewayShare {
+  cpu: Summary;
+  /** Streamed: invocation to the first body byte, less the DynamoDB wait before it, less the direct baseline's TTFT. */
+  addedFirstByte: Summary;
+  firstByte: Summary;
+  dynamoBeforeFirstByte: Summary;
+}
+
+/**
+ * The gateway's own share, without the local function URL front: the handler invoked as Lambda's runtime
+ * client invokes it (non-streamed for CPU, streamed for the first byte), in the gateway's process.
+ */
+export async function gatewayShare(t: Targets, gw: Child<GatewayReady>, requests: number, directTtftP50: number): Promise<GatewayShare> {
+  const plain = (await gw.ask<{ series: DirectSeries }>('direct', { count: requests, body: t.gateway.body, pauseMs: SETTLE_PAUSE_MS })).series;
+  const streamed = (await gw.ask<{ series: DirectSeries }>('direct', { count: requests, body: t.gatewayStream.body, pauseMs: SETTLE_PAUSE_MS })).series;
+  return {
+    cpu: summarise(plain.cpuMs),
+    firstByte: summarise(streamed.firstByteMs),
+    dynamoBeforeFirstByte: summarise(streamed.dynamoBeforeFirstByteMs),
+    addedFirstByte: summarise(streamed.firstByteMs.map((ms, i) => ms - streamed.dynamoBeforeFirstByteMs[i]! - directTtftP50)),
+  };
 }
 
 /** One DynamoDB round trip from outside the gateway: what "one parallel round" of admission costs here. */

