@@ -69,7 +69,7 @@ await ensureTables(config);
 installLambdaGlobals();
 // Loaded after the globals exist: the handler module calls awslambda.streamifyResponse as it loads.
 const { createDeps } = await import('../lambda/handlers/deps');
-const { createChatHandler } = await import('../lambda/handlers/chat');
+const { createChatHandler } = await import('../lambda/handlers/chat-handler');
 const deps = await createDeps(config, systemClock);
 const account = await createAccount(deps.store.keys, { name: 'Benchmark', plan: 'enterprise' }, systemClock);
 const { secret } = await issueKey(deps.store.keys, account.accountId, { label: 'bench' }, systemClock);
@@ -92,9 +92,13 @@ runtime.server.prependListener('request', (_req, res) => {
   });
 });
 
-/** Sequential DynamoDB rounds within [from, to]: requests in flight together count as one round. */
-function roundsWithin(merged: Array<[number, number]>, from: number, to: number): number {
-  return merged.filter(([a, b]) => b > from && a < to).length;
+/**
+ * Sequential DynamoDB rounds the request began within [from, to]: requests in flight together count as one
+ * round. One already in flight when the request arrived (the previous request's settlement, a background
+ * refresh) is not this request's.
+ */
+function roundsWithin(all: Array<[number, number]>, from: number, to: number): number {
+  return merge(all.filter(([a]) => a >= from && a < to)).length;
 }
 
 /** Total time inside [from, to] during which at least one DynamoDB request was in flight. */
@@ -132,7 +136,7 @@ function metrics() {
     userCpuMs: done.map((r) => r.userMs as number),
     dynamoWaitMs: done.map((r) => busyWithin(merged, r.start, r.end as number)),
     /** DynamoDB rounds between the request's arrival and its first body byte (admission's share). */
-    roundsBeforeFirstByte: done.map((r) => roundsWithin(merged, r.start, r.firstWrite ?? (r.end as number))),
+    roundsBeforeFirstByte: done.map((r) => roundsWithin(intervals, r.start, r.firstWrite ?? (r.end as number))),
     dynamoWaitBeforeFirstByteMs: done.map((r) => busyWithin(merged, r.start, r.firstWrite ?? (r.end as number))),
     dynamoCalls: intervals.length,
     dynamoBusyMs: busyWithin(merged, -Infinity, Infinity),

@@ -126,7 +126,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   await ensureTables(config);
   // Imported after the globals exist: the handler modules call awslambda.streamifyResponse at load time.
   const { createDeps } = await import('../handlers/deps');
-  const { createChatHandler } = await import('../handlers/chat');
+  const { createChatHandler } = await import('../handlers/chat-handler');
   const { createAdminHandler } = await import('../handlers/admin');
   const { cognitoVerifier, createDashboardHandler } = await import('../handlers/dashboard');
   const deps = await createDeps(config, clock, { seedCatalog: true });

@@ -90,18 +90,42 @@ const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
 const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
+/**
+ * One keep-alive pool per endpoint for the whole process, shared by every transport: a cold start opens one
+ * connection (in AWS, one TLS handshake) to DynamoDB, not one per store.
+ */
+const POOLS = new Map<string, { agent: HttpAgent | HttpsAgent; users: number }>();
+
+function agentFor(url: URL): HttpAgent | HttpsAgent {
+  let pool = POOLS.get(url.origin);
+  if (!pool) {
+    // `timeout` makes the pool drop idle connections, and lets Node honour a server's Keep-Alive hint (it
+    // then drops them a second before the server would), so a request rarely meets a closing connection.
+    const agentOptions = { keepAlive: true, maxSockets: 50, timeout: IDLE_SOCKET_MS };
+    pool = { agent: url.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions), users: 0 };
+    POOLS.set(url.origin, pool);
+  }
+  pool.users++;
+  return pool.agent;
+}
+
+function releaseAgent(url: URL): void {
+  const pool = POOLS.get(url.origin);
+  if (!pool || --pool.users > 0) return;
+  pool.agent.destroy();
+  POOLS.delete(url.origin);
+}
+
 export class DynamoHttp {
   private readonly url: URL;
   private readonly agent: HttpAgent | HttpsAgent;
+  private destroyed = false;
   /** The SigV4 signing key of one day and secret: derived once a day, not per request. */
   private signingKey?: { scope: string; secret: string; key: Buffer };
 
   constructor(private readonly options: DynamoHttpOptions) {
     this.url = new URL(options.endpoint ?? `https://dynamodb.${options.region}.amazonaws.com`);
-    // `timeout` makes the pool drop idle connections, and lets Node honour a server's Keep-Alive hint (it
-    // then drops them a second before the server would), so a request rarely meets a closing connection.
-    const agentOptions = { keepAlive: true, maxSockets: 50, timeout: IDLE_SOCKET_MS };
-    this.agent = this.url.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+    this.agent = agentFor(this.url);
   }
 
   async send<T>(operation: Operation, input: object): Promise<T> {
@@ -141,8 +165,11 @@ export class DynamoHttp {
     throw Object.assign(new Error(`DynamoDB ${operation} failed: ${type}${detail ? `: ${detail}` : ''}`), { name: type, statusCode: status });
   }
 
+  /** Gives up this transport's share of the pool; the last one out closes its connections. */
   destroy(): void {
-    this.agent.destroy();
+    if (this.destroyed) return;
+    this.destroyed = true;
+    releaseAgent(this.url);
   }
 
   /** The request's headers with SigV4 (service dynamodb) over all of them; tests check it against the SDK's signer. */

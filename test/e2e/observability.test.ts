@@ -96,7 +96,7 @@ describe('request log line and route metrics', () => {
   // signal it looks like to the handler.
   const invoke = async (body: object, closeWhen: (written: string) => boolean) => {
     // Imported here: the handler module needs the Lambda globals the gateway installs at start.
-    const { createChatHandler } = await import('../../lambda/handlers/chat');
+    const { createChatHandler } = await import('../../lambda/handlers/chat-handler');
     const handler = createChatHandler(async () => t.gw.deps);
     let written = '';
     const stream = responseStreamTo({
