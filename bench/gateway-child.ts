@@ -3,6 +3,7 @@
 // function URL front, and nothing else (DynamoDB and the simulator live in another process). It times
 // every DynamoDB request and the CPU each HTTP request uses, so the runner can split the added latency
 // into DynamoDB waits and the gateway's own CPU.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../lambda/config';
 import { createAccount, issueKey } from '../lambda/core/accounts';
@@ -21,7 +22,12 @@ interface RequestRecord {
   cpuMs?: number;
   /** The user-space share of cpuMs: the system share is mostly the kernel's loopback work for both ends. */
   userMs?: number;
+  /** The DynamoDB requests made on this request's behalf (its async context), not background work's. */
+  own: Array<[number, number]>;
 }
+
+/** Which request, if any, a DynamoDB call is made for. */
+const current = new AsyncLocalStorage<RequestRecord>();
 
 let intervals: Array<[number, number]> = [];
 /** Writes and reads of the per-request transport by partition key: how the load spreads over items. */
@@ -54,7 +60,9 @@ for (const proto of [DynamoHttp.prototype] as unknown as Array<{ send: Send }>) 
       }
       throw err;
     } finally {
-      intervals.push([began, performance.now()]);
+      const interval: [number, number] = [began, performance.now()];
+      intervals.push(interval);
+      current.getStore()?.own.push(interval);
     }
   };
 }
@@ -77,8 +85,10 @@ const chat = createChatHandler(async () => deps);
 const runtime = await startLocalRuntime({ host: '127.0.0.1', chat });
 
 runtime.server.prependListener('request', (_req, res) => {
-  const record: RequestRecord = { start: performance.now(), cpuStart: process.cpuUsage() };
+  const record: RequestRecord = { start: performance.now(), cpuStart: process.cpuUsage(), own: [] };
   records.push(record);
+  // The handler's listener runs next, in this context: its DynamoDB calls are this request's.
+  current.enterWith(record);
   const write = res.write.bind(res) as (...args: unknown[]) => boolean;
   res.write = ((...args: unknown[]) => {
     record.firstWrite ??= performance.now();
@@ -93,12 +103,11 @@ runtime.server.prependListener('request', (_req, res) => {
 });
 
 /**
- * Sequential DynamoDB rounds the request began within [from, to]: requests in flight together count as one
- * round. One already in flight when the request arrived (the previous request's settlement, a background
- * refresh) is not this request's.
+ * Sequential DynamoDB rounds the request made within [from, to]: requests in flight together count as one
+ * round. Only its own calls count: not the previous request's settlement nor a background refresh.
  */
-function roundsWithin(all: Array<[number, number]>, from: number, to: number): number {
-  return merge(all.filter(([a]) => a >= from && a < to)).length;
+function roundsWithin(own: Array<[number, number]>, from: number, to: number): number {
+  return merge(own.filter(([a]) => a >= from && a < to)).length;
 }
 
 /** Total time inside [from, to] during which at least one DynamoDB request was in flight. */
@@ -119,10 +128,11 @@ function merge(list: Array<[number, number]>): Array<[number, number]> {
   return out;
 }
 
-function memory(): { rssMb: number; peakRssMb: number } {
+function memory(): { rssMb: number; peakRssMb: number; heapTotalMb: number; heapUsedMb: number; externalMb: number } {
   const status = readFileSync('/proc/self/status', 'utf8');
   const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+  const mu = process.memoryUsage();
+  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024, heapTotalMb: mu.heapTotal / 2 ** 20, heapUsedMb: mu.heapUsed / 2 ** 20, externalMb: mu.external / 2 ** 20 };
 }
 
 function metrics() {
@@ -136,7 +146,7 @@ function metrics() {
     userCpuMs: done.map((r) => r.userMs as number),
     dynamoWaitMs: done.map((r) => busyWithin(merged, r.start, r.end as number)),
     /** DynamoDB rounds between the request's arrival and its first body byte (admission's share). */
-    roundsBeforeFirstByte: done.map((r) => roundsWithin(intervals, r.start, r.firstWrite ?? (r.end as number))),
+    roundsBeforeFirstByte: done.map((r) => roundsWithin(r.own, r.start, r.firstWrite ?? (r.end as number))),
     dynamoWaitBeforeFirstByteMs: done.map((r) => busyWithin(merged, r.start, r.firstWrite ?? (r.end as number))),
     dynamoCalls: intervals.length,
     dynamoBusyMs: busyWithin(merged, -Infinity, Infinity),

@@ -4,7 +4,9 @@
 // authenticate are cached too (same bound), so repeating a guess costs the attacker, not the table; they
 // live in a cache of their own, so a flood of unique bad keys evicts only other bad keys, never a good one.
 // Admin changes (revoke, rotate, expiry, allowlist, account deletion) therefore take effect on every
-// instance within `cacheMs`; expiry itself is checked against the clock on every request.
+// instance within `cacheMs`; expiry itself is checked against the clock on every request. A key in use is
+// read again in the background once its entry is three quarters of `cacheMs` old, so a busy key's requests
+// never wait on that read; an entry is still never used past `cacheMs`, so the bound holds.
 import { AuthenticationError, PermissionDeniedError, ServiceUnavailableError } from '../wire/errors';
 import { IpAllowlist } from './admin/cidr';
 import type { Clock } from './clock';
@@ -22,6 +24,9 @@ interface CacheEntry {
   /** The key's allowlist, compiled once per cache fill. */
   allowlist?: IpAllowlist;
   expires: number;
+  /** From then on, a request that uses the entry starts reading it again in the background. */
+  refreshAt: number;
+  refreshing?: boolean;
 }
 
 const MAX_KNOWN = 10_000;
@@ -106,7 +111,19 @@ export class KeyAuthenticator {
   private async lookup(hash: string): Promise<CacheEntry> {
     const now = this.clock.now();
     const hit = this.known.get(hash) ?? this.refused.get(hash);
-    if (hit && hit.expires > now) return hit;
+    if (hit && hit.expires > now) {
+      if (hit.value && now >= hit.refreshAt && !hit.refreshing) {
+        hit.refreshing = true;
+        // A failure leaves the entry to expire; the request that then finds it expired reads in the foreground.
+        this.fetch(hash).catch(() => (hit.refreshing = false));
+      }
+      return hit;
+    }
+    return this.fetch(hash);
+  }
+
+  private async fetch(hash: string): Promise<CacheEntry> {
+    const now = this.clock.now();
     let key: KeyRecord | undefined;
     let account: AccountRecord | undefined;
     try {
@@ -125,7 +142,7 @@ export class KeyAuthenticator {
     }
     const value = key && account ? { key, account } : undefined;
     const allowlist = key?.ipAllowlist?.length ? new IpAllowlist(key.ipAllowlist) : undefined;
-    const entry: CacheEntry = { value, expires: now + this.cacheMs, ...(allowlist ? { allowlist } : {}) };
+    const entry: CacheEntry = { value, expires: now + this.cacheMs, refreshAt: now + (this.cacheMs * 3) / 4, ...(allowlist ? { allowlist } : {}) };
     const good = value?.key.status === 'active';
     (good ? this.known : this.refused).set(hash, entry);
     (good ? this.refused : this.known).delete(hash);
