@@ -32,7 +32,8 @@ export async function bundle(script: string): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    minify: true,
+    // With BENCH_CPU_PROF, names stay readable in the profiles.
+    minify: !process.env.BENCH_CPU_PROF,
     external: ['@aws-sdk/*'],
     banner: { js: "import { createRequire as __opCreateRequire } from 'node:module'; const require = __opCreateRequire(import.meta.url);" },
     logLevel: 'error',
