@@ -74,8 +74,8 @@ function App({ config, returned, signInError }: { config: Config; returned?: Ses
   return html`<div>
     <header><strong>OriginalPoint</strong>
       <nav aria-label="Dashboard">${visible.map(([p, label]) => html`<a href=${`#/${p}`} aria-current=${p === current ? 'page' : undefined}>${label}</a>`)}</nav>
-      <span class="note">${me.user.email} (${me.user.role})</span>
-      <button class="secondary" onClick=${out}>Sign out</button>
+      <div class="who"><span class="note">${me.user.email} (${me.user.role})</span>
+      <button class="secondary" onClick=${out}>Sign out</button></div>
     </header>
     <main><h1>${PAGES.find(([p]) => p === current)?.[1]}</h1>${body}</main>
   </div>`;
