@@ -9,6 +9,7 @@
 // never wait on that read; an entry is still never used past `cacheMs`, so the bound holds.
 import { AuthenticationError, PermissionDeniedError, ServiceUnavailableError } from '../wire/errors';
 import { IpAllowlist } from './admin/cidr';
+import { detached } from './background';
 import type { Clock } from './clock';
 import { hashApiKey, isWellFormedKey } from './keys';
 import { LastUsedRecorder } from './last-used';
@@ -115,7 +116,7 @@ export class KeyAuthenticator {
       if (hit.value && now >= hit.refreshAt && !hit.refreshing) {
         hit.refreshing = true;
         // A failure leaves the entry to expire; the request that then finds it expired reads in the foreground.
-        this.fetch(hash).catch(() => (hit.refreshing = false));
+        detached(() => this.fetch(hash)).catch(() => (hit.refreshing = false));
       }
       return hit;
     }

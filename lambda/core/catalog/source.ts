@@ -2,6 +2,7 @@
 // than `refreshMs`, so a change an operator makes reaches every instance within about `refreshMs` plus one
 // load, and no request waits on a read. Until the store has been seeded (or while it cannot be read at
 // start) the seed stands.
+import { detached } from '../background';
 import type { Clock } from '../clock';
 import { Catalog } from './catalog';
 import type { CatalogStore } from './entry';
@@ -33,7 +34,7 @@ export class CatalogSource {
 
   /** The catalog as last loaded; starts a background refresh when it is stale (never waits for one). */
   get current(): Catalog {
-    if (this.clock.now() - this.loadedAt >= this.refreshMs) void this.refresh();
+    if (this.clock.now() - this.loadedAt >= this.refreshMs) void detached(() => this.refresh());
     return this.catalog;
   }
 

@@ -2,6 +2,7 @@
 // re-reading records older than `cacheMs`, writing counts and latency at most every `flushMs`, and writing
 // phase changes (open, close) and probe claims at once, as compare-and-set on the record's version.
 // Nothing here is awaited on the hot path; `settle` lets the edge wait for it after the last byte.
+import { detached } from '../background';
 import type { Clock } from '../clock';
 import type { BreakerChange } from '../telemetry';
 import * as B from './breaker';
@@ -114,8 +115,7 @@ export class HealthSync {
     this.fetchedAt = now;
     this.refreshing = true;
     this.track(
-      this.o.store
-        .load([...this.views.keys()])
+      detached(() => this.o.store.load([...this.views.keys()]))
         .then(
           (records) => {
             for (const [key, record] of records) {
@@ -141,12 +141,12 @@ export class HealthSync {
     if (this.flushTimer || this.flushing) return;
     const wait = this.lastFlush + this.o.flushMs - this.now();
     if (wait <= 0) {
-      void this.flush();
+      void detached(() => this.flush());
       return;
     }
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      void this.flush();
+      void detached(() => this.flush());
     }, wait);
     this.flushTimer.unref?.();
   }
@@ -195,7 +195,7 @@ export class HealthSync {
 
   /** Writes what is due, then waits for every background read and write. */
   async settle(): Promise<void> {
-    if (this.now() - this.lastFlush >= this.o.flushMs && this.hasUnwritten()) void this.flush();
+    if (this.now() - this.lastFlush >= this.o.flushMs && this.hasUnwritten()) void detached(() => this.flush());
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 

@@ -5,6 +5,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { FunctionDefinition, RuntimeClient } from './types';
 
+/** Lambda's bootstrap sizes the heap from the memory setting; this keeps a leak from growing past it. */
+export const lambdaHeapFlag = (memoryMb: number): string => `--max-old-space-size=${Math.floor(memoryMb * 0.85)}`;
+
 export function spawnRuntimeClient(d: FunctionDefinition, client: RuntimeClient, runtimeApiPort: number): ChildProcess {
   const now = new Date();
   const day = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${String(now.getUTCDate()).padStart(2, '0')}`;
@@ -24,7 +27,5 @@ export function spawnRuntimeClient(d: FunctionDefinition, client: RuntimeClient,
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${d.name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
   };
-  // Lambda's bootstrap sizes the heap from the memory setting; this keeps a leak from growing past it.
-  const heap = `--max-old-space-size=${Math.floor(d.memoryMb * 0.85)}`;
-  return spawn(process.execPath, [heap, client.entry, d.handler], { cwd: d.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [lambdaHeapFlag(d.memoryMb), client.entry, d.handler], { cwd: d.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
