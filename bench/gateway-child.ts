@@ -9,7 +9,7 @@ import { loadConfig } from '../lambda/config';
 import { createAccount, issueKey } from '../lambda/core/accounts';
 import { systemClock } from '../lambda/core/clock';
 import { installLambdaGlobals, PreludeDecoder, responseStreamTo } from '../lambda/local/lambda-stream';
-import { lambdaContext, startLocalRuntime } from '../lambda/local/runtime';
+import { functionUrlEventOf, lambdaContext, startLocalRuntime } from '../lambda/local/runtime';
 import { ensureTables } from '../lambda/store/bootstrap';
 import { DynamoHttp, isRead } from '../lambda/store/dynamo-http';
 
@@ -160,30 +160,15 @@ function metrics() {
 export type GatewayMetrics = ReturnType<typeof metrics>;
 
 /** A function URL event as Lambda hands it over (built before the clock starts: the runtime client builds it). */
-function functionUrlEvent(body: string) {
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/v1/chat/completions',
-    rawQueryString: '',
+const invocationEvent = (body: string) =>
+  functionUrlEventOf({
+    method: 'POST',
+    path: '/v1/chat/completions',
+    query: '',
     headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', host: 'bench.lambda-url.local', 'user-agent': 'bench' },
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'bench',
-      domainName: 'bench.lambda-url.local',
-      domainPrefix: 'bench',
-      http: { method: 'POST', path: '/v1/chat/completions', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-      requestId: crypto.randomUUID(),
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
-    body,
-    isBase64Encoded: false,
-  };
-}
+    sourceIp: '127.0.0.1',
+    body: Buffer.from(body),
+  });
 
 /**
  * The gateway's own share of a request: the handler invoked as the runtime client invokes it (an event in,
@@ -193,7 +178,7 @@ function functionUrlEvent(body: string) {
 async function directSeries(count: number, body: string, pauseMs: number) {
   const out = { cpuMs: [] as number[], firstByteMs: [] as number[], dynamoBeforeFirstByteMs: [] as number[], totalMs: [] as number[] };
   for (let i = 0; i < count; i++) {
-    const event = functionUrlEvent(body);
+    const event = invocationEvent(body);
     intervals = [];
     let first: number | undefined;
     let ended!: () => void;
@@ -202,7 +187,7 @@ async function directSeries(count: number, body: string, pauseMs: number) {
     const stream = responseStreamTo({ write: (bytes, cb) => (decoder.write(bytes), cb()), end: () => ended() });
     const cpuStart = process.cpuUsage();
     const start = performance.now();
-    const invoked = chat(event as never, stream as never, lambdaContext('op-chat'));
+    const invoked = chat(event, stream as never, lambdaContext('op-chat'));
     await done;
     const end = performance.now();
     const cpu = process.cpuUsage(cpuStart);

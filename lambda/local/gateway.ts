@@ -124,7 +124,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   // EMF metrics only mean something to CloudWatch: off locally unless asked for (request log lines stay on).
   const config = loadConfig({ OP_METRICS: 'off', ...env, ...cognitoEnv, OP_DYNAMODB_ENDPOINT: dynamoEndpoint, OP_SIMULATOR_URL: simulatorUrl });
   await ensureTables(config);
-  // Imported after the globals exist: the handler modules call awslambda.streamifyResponse at load time.
+  // Imported after the globals exist: the chat handler factory calls awslambda.streamifyResponse.
   const { createDeps } = await import('../handlers/deps');
   const { createChatHandler } = await import('../handlers/chat-handler');
   const { createAdminHandler } = await import('../handlers/admin');

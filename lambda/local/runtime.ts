@@ -134,34 +134,50 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-export function functionUrlEvent(req: IncomingMessage, body: Buffer): LambdaFunctionURLEvent {
-  const url = requestTarget(req);
-  const headers = flatHeaders(req);
-  const text = TEXT_TYPES.test(headers['content-type'] ?? '');
+/** What a function URL event is made of: the request as the client sent it. */
+export interface FunctionUrlRequest {
+  method: string;
+  /** Path and query string as sent, unnormalised. */
+  path: string;
+  query: string;
+  headers: Record<string, string>;
+  sourceIp: string;
+  body: Buffer;
+}
+
+/** The event Lambda hands a function behind a function URL (payload format 2.0). */
+export function functionUrlEventOf(r: FunctionUrlRequest): LambdaFunctionURLEvent {
+  const { path, query } = r;
+  const text = TEXT_TYPES.test(r.headers['content-type'] ?? '');
   const now = new Date();
   return {
     version: '2.0',
     routeKey: '$default',
-    rawPath: url.path,
-    rawQueryString: url.query,
-    headers,
+    rawPath: path,
+    rawQueryString: query,
+    headers: r.headers,
     // Function URLs join repeated parameters with commas.
-    queryStringParameters: url.query ? joinedParams(url.params) : undefined,
+    queryStringParameters: query ? joinedParams(new URLSearchParams(query)) : undefined,
     requestContext: {
       accountId: 'anonymous',
       apiId: 'local',
-      domainName: headers.host ?? 'localhost',
+      domainName: r.headers.host ?? 'localhost',
       domainPrefix: 'local',
-      http: { method: req.method ?? 'GET', path: url.path, protocol: 'HTTP/1.1', sourceIp: sourceIp(req), userAgent: headers['user-agent'] ?? '' },
+      http: { method: r.method, path, protocol: 'HTTP/1.1', sourceIp: r.sourceIp, userAgent: r.headers['user-agent'] ?? '' },
       requestId: randomUUID(),
       routeKey: '$default',
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
-    body: body.length ? (text ? body.toString('utf8') : body.toString('base64')) : undefined,
-    isBase64Encoded: body.length > 0 && !text,
+    body: r.body.length ? (text ? r.body.toString('utf8') : r.body.toString('base64')) : undefined,
+    isBase64Encoded: r.body.length > 0 && !text,
   };
+}
+
+export function functionUrlEvent(req: IncomingMessage, body: Buffer): LambdaFunctionURLEvent {
+  const url = requestTarget(req);
+  return functionUrlEventOf({ method: req.method ?? 'GET', path: url.path, query: url.query, headers: flatHeaders(req), sourceIp: sourceIp(req), body });
 }
 
 /** Runs a streaming handler for one HTTP exchange, decoding Lambda's prelude protocol into `res`. */

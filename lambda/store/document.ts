@@ -63,46 +63,39 @@ export function fromItem(item: Record<string, Wire>): NativeItem {
   return out;
 }
 
-const ITEM_FIELDS = ['Key', 'Item', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const;
+type BatchEntry<T> = { PutRequest?: { Item: T }; DeleteRequest?: { Key: T } };
+
+/** Each table's value of a batch request or answer, converted. */
+const perTable = <A, B>(tables: Record<string, A>, convert: (value: A) => B): Record<string, B> =>
+  Object.fromEntries(Object.entries(tables).map(([table, value]) => [table, convert(value)]));
+/** A BatchWrite list, its items or keys converted. */
+const writes = <A, B>(list: Array<BatchEntry<A>>, convert: (item: A) => B): Array<BatchEntry<B>> =>
+  list.map((r) => (r.PutRequest ? { PutRequest: { Item: convert(r.PutRequest.Item) } } : { DeleteRequest: { Key: convert(r.DeleteRequest!.Key) } }));
+/** A BatchGet table spec, its keys converted. */
+const keys = <A, B>(spec: { Keys: A[] }, convert: (item: A) => B) => ({ ...spec, Keys: spec.Keys.map(convert) });
+
+/** Converts the item-valued fields of a request or answer; every other field passes as it is. */
+function convertItems<T>(message: Wire, fields: readonly string[], lists: readonly string[], convert: (item: T) => unknown): Wire {
+  const out: Wire = { ...message };
+  for (const field of fields) if (message[field]) out[field] = convert(message[field] as T);
+  for (const field of lists) if (message[field]) out[field] = (message[field] as T[]).map(convert);
+  return out;
+}
 
 function wireInput(input: Wire): Wire {
-  const out: Wire = { ...input };
-  for (const field of ITEM_FIELDS) if (input[field]) out[field] = toItem(input[field] as InputItem);
-  const requests = input.RequestItems as Record<string, unknown> | undefined;
-  if (requests) {
-    out.RequestItems = Object.fromEntries(
-      Object.entries(requests).map(([table, spec]) =>
-        Array.isArray(spec)
-          ? // BatchWrite: a list of puts and deletes.
-            [table, spec.map((r: { PutRequest?: { Item: InputItem }; DeleteRequest?: { Key: InputItem } }) =>
-              r.PutRequest ? { PutRequest: { Item: toItem(r.PutRequest.Item) } } : { DeleteRequest: { Key: toItem(r.DeleteRequest!.Key) } },
-            )]
-          : // BatchGet: the keys, with the read's options.
-            [table, { ...(spec as Wire), Keys: (spec as { Keys: InputItem[] }).Keys.map(toItem) }],
-      ),
-    );
-  }
+  const out = convertItems(input, ['Key', 'Item', 'ExpressionAttributeValues', 'ExclusiveStartKey'], [], toItem);
+  const requests = input.RequestItems as Record<string, Array<BatchEntry<InputItem>> | { Keys: InputItem[] }> | undefined;
+  // BatchWrite: per table a list of puts and deletes; BatchGet: per table the keys, with the read's options.
+  if (requests) out.RequestItems = perTable(requests, (spec) => (Array.isArray(spec) ? writes(spec, toItem) : keys(spec, toItem)));
   return out;
 }
 
 function nativeOutput(raw: Wire): Wire {
-  const out: Wire = { ...raw };
-  for (const field of ['Item', 'Attributes', 'LastEvaluatedKey'] as const) if (raw[field]) out[field] = fromItem(raw[field] as Record<string, Wire>);
-  if (raw.Items) out.Items = (raw.Items as Array<Record<string, Wire>>).map(fromItem);
-  if (raw.Responses) out.Responses = Object.fromEntries(Object.entries(raw.Responses as Record<string, Array<Record<string, Wire>>>).map(([t, items]) => [t, items.map(fromItem)]));
-  if (raw.UnprocessedKeys) {
-    out.UnprocessedKeys = Object.fromEntries(
-      Object.entries(raw.UnprocessedKeys as Record<string, { Keys: Array<Record<string, Wire>> }>).map(([t, spec]) => [t, { ...spec, Keys: spec.Keys.map(fromItem) }]),
-    );
-  }
-  if (raw.UnprocessedItems) {
-    out.UnprocessedItems = Object.fromEntries(
-      Object.entries(raw.UnprocessedItems as Record<string, Array<{ PutRequest?: { Item: Record<string, Wire> }; DeleteRequest?: { Key: Record<string, Wire> } }>>).map(([t, list]) => [
-        t,
-        list.map((r) => (r.PutRequest ? { PutRequest: { Item: fromItem(r.PutRequest.Item) } } : { DeleteRequest: { Key: fromItem(r.DeleteRequest!.Key) } })),
-      ]),
-    );
-  }
+  const out = convertItems(raw, ['Item', 'Attributes', 'LastEvaluatedKey'], ['Items'], fromItem);
+  type WireItem = Record<string, Wire>;
+  if (raw.Responses) out.Responses = perTable(raw.Responses as Record<string, WireItem[]>, (items) => items.map(fromItem));
+  if (raw.UnprocessedKeys) out.UnprocessedKeys = perTable(raw.UnprocessedKeys as Record<string, { Keys: WireItem[] }>, (spec) => keys(spec, fromItem));
+  if (raw.UnprocessedItems) out.UnprocessedItems = perTable(raw.UnprocessedItems as Record<string, Array<BatchEntry<WireItem>>>, (list) => writes(list, fromItem));
   return out;
 }
 
@@ -111,37 +104,34 @@ interface Expressions {
   ExpressionAttributeNames?: Record<string, string>;
   ExpressionAttributeValues?: InputItem;
 }
-interface Capacity {
-  ReturnConsumedCapacity?: 'TOTAL' | 'INDEXES' | 'NONE';
-}
 type ReturnValues = 'NONE' | 'ALL_OLD' | 'UPDATED_OLD' | 'ALL_NEW' | 'UPDATED_NEW';
 
-export interface GetInput extends Capacity {
+export interface GetInput {
   TableName: string;
   Key: InputItem;
   ConsistentRead?: boolean;
   ProjectionExpression?: string;
   ExpressionAttributeNames?: Record<string, string>;
 }
-export interface PutInput extends Expressions, Capacity {
+export interface PutInput extends Expressions {
   TableName: string;
   Item: InputItem;
   ReturnValues?: ReturnValues;
   ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';
 }
-export interface UpdateInput extends Expressions, Capacity {
+export interface UpdateInput extends Expressions {
   TableName: string;
   Key: InputItem;
   UpdateExpression?: string;
   ReturnValues?: ReturnValues;
   ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';
 }
-export interface DeleteInput extends Expressions, Capacity {
+export interface DeleteInput extends Expressions {
   TableName: string;
   Key: InputItem;
   ReturnValues?: ReturnValues;
 }
-export interface QueryInput extends Capacity {
+export interface QueryInput {
   TableName: string;
   IndexName?: string;
   KeyConditionExpression?: string;
@@ -156,11 +146,11 @@ export interface QueryInput extends Capacity {
   Select?: 'ALL_ATTRIBUTES' | 'COUNT' | 'SPECIFIC_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES';
 }
 export type ScanInput = Omit<QueryInput, 'KeyConditionExpression' | 'ScanIndexForward'>;
-export interface BatchGetInput extends Capacity {
+export interface BatchGetInput {
   RequestItems: Record<string, { Keys: InputItem[]; ConsistentRead?: boolean; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }>;
 }
-export interface BatchWriteInput extends Capacity {
-  RequestItems: Record<string, Array<{ PutRequest?: { Item: InputItem }; DeleteRequest?: { Key: InputItem } }>>;
+export interface BatchWriteInput {
+  RequestItems: Record<string, Array<BatchEntry<InputItem>>>;
 }
 
 interface Consumed {
@@ -182,7 +172,7 @@ export interface BatchGetOutput extends Consumed {
   UnprocessedKeys?: Record<string, { Keys: NativeItem[]; ConsistentRead?: boolean; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }>;
 }
 export interface BatchWriteOutput extends Consumed {
-  UnprocessedItems?: Record<string, Array<{ PutRequest?: { Item: NativeItem }; DeleteRequest?: { Key: NativeItem } }>>;
+  UnprocessedItems?: Record<string, Array<BatchEntry<NativeItem>>>;
 }
 
 /** A request and the answer type it gets; `operation` is DynamoDB's own name for it. */
