@@ -176,7 +176,7 @@ const invocationEvent = (body: string) =>
  * CPU from the call to the stream's end; the first body byte is the first after the prelude.
  */
 async function directSeries(count: number, body: string, pauseMs: number) {
-  const out = { cpuMs: [] as number[], firstByteMs: [] as number[], dynamoBeforeFirstByteMs: [] as number[], totalMs: [] as number[] };
+  const out = { cpuMs: [] as number[], userCpuMs: [] as number[], firstByteMs: [] as number[], dynamoBeforeFirstByteMs: [] as number[], totalMs: [] as number[] };
   for (let i = 0; i < count; i++) {
     const event = invocationEvent(body);
     intervals = [];
@@ -193,6 +193,7 @@ async function directSeries(count: number, body: string, pauseMs: number) {
     const cpu = process.cpuUsage(cpuStart);
     await invoked;
     out.cpuMs.push((cpu.user + cpu.system) / 1000);
+    out.userCpuMs.push(cpu.user / 1000);
     out.totalMs.push(end - start);
     out.firstByteMs.push((first ?? end) - start);
     out.dynamoBeforeFirstByteMs.push(busyWithin(merge(intervals), start, first ?? end));

@@ -1,7 +1,8 @@
 // Lambda's response-streaming protocol, both ways:
 // - `installLambdaGlobals` provides `awslambda.streamifyResponse` and `awslambda.HttpResponseStream.from`
-//   with the runtime's semantics: `from` writes the JSON prelude {"statusCode", "headers", "cookies"},
-//   then eight NUL bytes, then the body follows as written.
+//   with the runtime client's semantics: the JSON prelude {"statusCode", "headers", "cookies"} and eight NUL
+//   bytes go out just before the first `write()`, then the body follows as written. As in the runtime
+//   client, only `write` is hooked: bytes given to `end(chunk)` with no write before carry no prelude.
 // - `PreludeDecoder` turns those bytes back into a status, headers and a body, as the function URL front
 //   end does. The local runtime and the runtime-API emulator both decode with it.
 import { Writable } from 'node:stream';
@@ -29,8 +30,16 @@ export function installLambdaGlobals(): void {
     HttpResponseStream: {
       from(stream: Writable & ContentTyped, prelude: Partial<Prelude>): Writable {
         stream.setContentType?.(STREAMING_CONTENT_TYPE);
-        stream.write(JSON.stringify(prelude));
-        stream.write(new Uint8Array(DELIMITER_LENGTH));
+        const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+        let first = true;
+        stream.write = ((...args: unknown[]) => {
+          if (first) {
+            first = false;
+            write(JSON.stringify(prelude));
+            write(new Uint8Array(DELIMITER_LENGTH));
+          }
+          return write(...args);
+        }) as typeof stream.write;
         return stream;
       },
     },

@@ -1,10 +1,12 @@
+import type { Answer } from '../net/http1-client';
+import { clientFor } from '../net/pools';
 import { UpstreamError } from '../wire/errors';
 import { quote } from '../wire/json';
 
 /**
- * Shared HTTP plumbing for the adapters that speak HTTP+JSON: one POST, with upstream failures mapped to
- * UpstreamError. Each adapter passes its own `errorMessage` reader because every provider shapes its
- * error bodies differently.
+ * Shared HTTP plumbing for the adapters that speak HTTP+JSON: one POST over the gateway's own HTTP/1.1
+ * client (net/), with upstream failures mapped to UpstreamError. Each adapter passes its own
+ * `errorMessage` reader because every provider shapes its error bodies differently.
  */
 export interface PostOptions {
   url: string;
@@ -15,39 +17,43 @@ export interface PostOptions {
   errorMessage?: (body: unknown) => string | undefined;
 }
 
-export async function postJson(options: PostOptions): Promise<Response> {
-  let response: Response;
+export type UpstreamAnswer = Answer;
+
+export async function postJson(options: PostOptions): Promise<UpstreamAnswer> {
+  let answer: Answer;
   try {
-    response = await fetch(options.url, {
+    const url = new URL(options.url);
+    answer = await clientFor(url.origin).request({
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...options.headers },
+      path: url.pathname + url.search,
+      headers: { 'content-type': 'application/json', accept: '*/*', ...options.headers },
       body: JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (err) {
     throw failure(err, options.signal, options.provider);
   }
-  if (!response.ok) {
-    const text = await response.text().catch(() => '');
+  if (answer.status < 200 || answer.status > 299) {
+    const text = await answer.text().catch(() => '');
     let detail: string | undefined;
     try {
       detail = options.errorMessage?.(JSON.parse(text));
     } catch {
       detail = undefined;
     }
-    const param = detail && response.status === 400 ? paramOf(detail) : undefined;
-    throw new UpstreamError(`${options.provider} returned ${response.status}${detail ? `: ${quote(detail, 300)}` : ''}`, response.status, {
+    const param = detail && answer.status === 400 ? paramOf(detail) : undefined;
+    throw new UpstreamError(`${options.provider} returned ${answer.status}${detail ? `: ${quote(detail, 300)}` : ''}`, answer.status, {
       ...(param ? { param } : {}),
     });
   }
-  return response;
+  return answer;
 }
 
 /** Reads a JSON body, mapping a dropped connection, an abort or a body that is not JSON to UpstreamError. */
-export async function readJson<T>(response: Response, signal: AbortSignal, provider: string): Promise<T> {
+export async function readJson<T>(answer: UpstreamAnswer, signal: AbortSignal, provider: string): Promise<T> {
   let value: unknown;
   try {
-    value = await response.json();
+    value = JSON.parse(await answer.text());
   } catch (err) {
     if (err instanceof SyntaxError && !signal.aborted) throw new UpstreamError(`${provider} sent a response that is not valid JSON`, 'malformed', { cause: err });
     throw failure(err, signal, provider);
@@ -57,10 +63,9 @@ export async function readJson<T>(response: Response, signal: AbortSignal, provi
 }
 
 /** The response body as bytes, with read failures mapped to UpstreamError. */
-export async function* bodyBytes(response: Response, signal: AbortSignal, provider: string): AsyncGenerator<Uint8Array> {
-  if (!response.body) return;
+export async function* bodyBytes(answer: UpstreamAnswer, signal: AbortSignal, provider: string): AsyncGenerator<Uint8Array> {
   try {
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) yield chunk;
+    for await (const chunk of answer.body) yield chunk;
   } catch (err) {
     // The provider answered and then the body broke off: a cut stream, not an unreachable provider.
     if (!signal.aborted && !(err instanceof UpstreamError)) throw new UpstreamError(`${provider} ended the stream early`, 'stream', { cause: err });
@@ -68,7 +73,7 @@ export async function* bodyBytes(response: Response, signal: AbortSignal, provid
   }
 }
 
-/** Maps a thrown fetch/stream error to UpstreamError; an abort keeps the reason it was aborted with. */
+/** Maps a thrown request/stream error to UpstreamError; an abort keeps the reason it was aborted with. */
 export function failure(err: unknown, signal: AbortSignal, provider: string): unknown {
   if (err instanceof UpstreamError) return err;
   if (signal.aborted) {

@@ -10,8 +10,8 @@
 // when DynamoDB returned it), every other failure as an error named for DynamoDB's error type.
 // Every request asks for its consumed capacity, so cost is counted from what DynamoDB charged.
 import { createHash, createHmac } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Http1Client } from '../net/http1-client';
+import { acquireClient, releaseClient } from '../net/pools';
 
 /** DynamoDB's wire form of a value; only the scalar types the gateway writes. */
 export type AttributeValue = { S: string } | { N: string } | { BOOL: boolean } | { NULL: true };
@@ -82,50 +82,19 @@ export function numbersOf(item: Record<string, Record<string, unknown>> | undefi
   return out;
 }
 
-/** Idle pooled connections are closed after this long without use. */
-const IDLE_SOCKET_MS = 20_000;
-/** How a pooled connection that the server had already closed shows when a request is written to it. */
-const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
-
 const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
-/**
- * One keep-alive pool per endpoint for the whole process, shared by every transport: a cold start opens one
- * connection (in AWS, one TLS handshake) to DynamoDB, not one per store.
- */
-const POOLS = new Map<string, { agent: HttpAgent | HttpsAgent; users: number }>();
-
-function agentFor(url: URL): HttpAgent | HttpsAgent {
-  let pool = POOLS.get(url.origin);
-  if (!pool) {
-    // `timeout` makes the pool drop idle connections, and lets Node honour a server's Keep-Alive hint (it
-    // then drops them a second before the server would), so a request rarely meets a closing connection.
-    const agentOptions = { keepAlive: true, maxSockets: 50, timeout: IDLE_SOCKET_MS };
-    pool = { agent: url.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions), users: 0 };
-    POOLS.set(url.origin, pool);
-  }
-  pool.users++;
-  return pool.agent;
-}
-
-function releaseAgent(url: URL): void {
-  const pool = POOLS.get(url.origin);
-  if (!pool || --pool.users > 0) return;
-  pool.agent.destroy();
-  POOLS.delete(url.origin);
-}
-
 export class DynamoHttp {
   private readonly url: URL;
-  private readonly agent: HttpAgent | HttpsAgent;
+  private readonly client: Http1Client;
   private destroyed = false;
   /** The SigV4 signing key of one day and secret: derived once a day, not per request. */
   private signingKey?: { scope: string; secret: string; key: Buffer };
 
   constructor(private readonly options: DynamoHttpOptions) {
     this.url = new URL(options.endpoint ?? `https://dynamodb.${options.region}.amazonaws.com`);
-    this.agent = agentFor(this.url);
+    this.client = acquireClient(this.url.origin, { connectTimeoutMs: options.connectionTimeoutMs });
   }
 
   async send<T>(operation: Operation, input: object): Promise<T> {
@@ -169,7 +138,7 @@ export class DynamoHttp {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    releaseAgent(this.url);
+    releaseClient(this.url.origin);
   }
 
   /** The request's headers with SigV4 (service dynamodb) over all of them; tests check it against the SDK's signer. */
@@ -197,55 +166,10 @@ export class DynamoHttp {
     return headers;
   }
 
-  /**
-   * One exchange. A pooled connection the server closed while it sat idle (its keep-alive timeout, or a
-   * Lambda freeze) fails as soon as the request is written, before the server read any of it: that one
-   * case, a reset on a reused connection with no answer begun, is sent again once on a new connection.
-   * Any other failure is not resent (an addition must not land twice).
-   */
-  private post(headers: Record<string, string>, body: string, fresh = false): Promise<{ status: number; text: string }> {
-    const { connectionTimeoutMs, requestTimeoutMs } = this.options;
-    const request = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      let answered = false;
-      const req = request(
-        {
-          protocol: this.url.protocol,
-          hostname: this.url.hostname,
-          port: this.url.port || undefined,
-          path: '/',
-          method: 'POST',
-          // A retry gets a connection of its own, not another one from the pool that may be just as stale.
-          agent: fresh ? false : this.agent,
-          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        },
-        (res: IncomingMessage) => {
-          answered = true;
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            clearTimeout(timer);
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-          });
-          res.on('error', fail);
-        },
-      );
-      const fail = (err: Error) => {
-        clearTimeout(timer);
-        const code = (err as NodeJS.ErrnoException).code ?? '';
-        if (!fresh && !answered && req.reusedSocket && STALE_CONNECTION.has(code)) resolve(this.post(headers, body, true));
-        else reject(err);
-      };
-      // One budget for the whole exchange; a fresh connection must also be made within its own bound.
-      const timer = setTimeout(() => req.destroy(Object.assign(new Error(`DynamoDB did not answer within ${requestTimeoutMs} ms`), { name: 'TimeoutError' })), requestTimeoutMs);
-      req.on('socket', (socket) => {
-        if (!socket.connecting) return;
-        const connect = setTimeout(() => req.destroy(Object.assign(new Error(`no connection to DynamoDB within ${connectionTimeoutMs} ms`), { name: 'TimeoutError' })), connectionTimeoutMs);
-        socket.once('connect', () => clearTimeout(connect));
-        socket.once('close', () => clearTimeout(connect));
-      });
-      req.on('error', fail);
-      req.end(body);
-    });
+  /** One exchange, bounded as a whole; a stale pooled connection is the client's to retry (see http1-client.ts). */
+  private async post(headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+    const { requestTimeoutMs } = this.options;
+    const answer = await this.client.request({ method: 'POST', path: '/', headers, body, timeoutMs: requestTimeoutMs });
+    return { status: answer.status, text: await answer.text() };
   }
 }

@@ -38,6 +38,9 @@ export interface SimStats {
   aborted: number;
   faults: number;
   lastBody?: unknown;
+  /** The last request's path (with its query) and headers as they arrived (names in lower case). */
+  lastPath?: string;
+  lastHeaders?: Record<string, string | string[] | undefined>;
 }
 
 export interface SimulatorOptions {
@@ -119,6 +122,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const s = statsOf(instance);
     s.requests++;
     s.lastBody = body;
+    s.lastPath = url.pathname + url.search;
+    s.lastHeaders = { ...req.headers };
     let gone = false;
     res.on('close', () => {
       if (!res.writableFinished) {

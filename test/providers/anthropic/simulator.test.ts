@@ -18,11 +18,9 @@ const call = (request: Partial<CanonicalRequest>, signal?: AbortSignal, maxToken
 
 describe('anthropic adapter vs simulator', () => {
   it('sends the Messages API headers (and the client\'s betas) and a body the simulator accepts', async () => {
-    const spy = vi.spyOn(globalThis, 'fetch');
     await env.provider.complete(call({ messages: [system('Be kind.'), user('Hello')], hints: { anthropicBeta: ['interleaved-thinking-2025-05-14'] } }));
-    const [url, init] = spy.mock.calls[0] ?? [];
-    expect(String(url)).toBe(`${env.sim.url}/anthropic/v1/messages`);
-    expect(init?.headers).toMatchObject({ 'x-api-key': 'sim', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'interleaved-thinking-2025-05-14', 'content-type': 'application/json' });
+    expect(env.sim.stats('anthropic').lastPath).toBe('/anthropic/v1/messages');
+    expect(env.sim.stats('anthropic').lastHeaders).toMatchObject({ 'x-api-key': 'sim', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'interleaved-thinking-2025-05-14', 'content-type': 'application/json' });
     expect(env.sim.stats('anthropic').lastBody).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 256, system: 'Be kind.' });
   });
 
