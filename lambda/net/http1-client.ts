@@ -22,6 +22,8 @@ export interface ClientOptions {
   idleMs?: number;
   /** Bound on making a connection (TCP, and TLS for https). */
   connectTimeoutMs?: number;
+  /** Certificates to trust instead of Node's bundled roots (https only): a host behind a private CA. */
+  ca?: string | Buffer;
 }
 
 export interface SendOptions {
@@ -45,6 +47,7 @@ export interface Answer {
 }
 
 const DEFAULTS = { maxSockets: 50, idleMs: 20_000, connectTimeoutMs: 5_000 };
+type Settings = typeof DEFAULTS & Pick<ClientOptions, 'ca'>;
 /** Ways a reused connection shows that the server had closed it: it never read the request. */
 const STALE = new Set(['ECONNRESET', 'EPIPE']);
 const UNSAFE_HEADER = /[\r\n]/;
@@ -141,7 +144,7 @@ class Connection {
 }
 
 export class Http1Client {
-  private readonly options: Required<ClientOptions>;
+  private readonly options: Settings;
   private readonly url: URL;
   private readonly hostHeader: string;
   /** Most recently used last: reuse takes the warmest. */
@@ -252,7 +255,7 @@ export class Http1Client {
     const host = hostname.replace(/^\[|\]$/g, '');
     const secure = protocol === 'https:';
     const socket = secure
-      ? tlsConnect({ host, port: Number(port || 443), servername: host, ALPNProtocols: ['http/1.1'], ...(this.tlsSession ? { session: this.tlsSession } : {}) })
+      ? tlsConnect({ host, port: Number(port || 443), servername: host, ALPNProtocols: ['http/1.1'], ...(this.options.ca ? { ca: this.options.ca } : {}), ...(this.tlsSession ? { session: this.tlsSession } : {}) })
       : netConnect({ host, port: Number(port || 80) });
     if (secure) (socket as TLSSocket).on('session', (session: Buffer) => (this.tlsSession = session));
     this.open++;
