@@ -110,7 +110,10 @@ export async function firstToken(
 }
 
 export interface GatewayShare {
+  /** From the call to the response's end. */
   cpu: Summary;
+  /** From the call to the handler's return: the settlement after the last byte included. */
+  wholeCpu: Summary;
   /** Streamed: invocation to the first body byte, less the DynamoDB wait before it, less the direct baseline's TTFT. */
   addedFirstByte: Summary;
   firstByte: Summary;
@@ -126,6 +129,7 @@ export async function gatewayShare(t: Targets, gw: Child<GatewayReady>, requests
   const streamed = (await gw.ask<{ series: DirectSeries }>('direct', { count: requests, body: t.gatewayStream.body, pauseMs: SETTLE_PAUSE_MS })).series;
   return {
     cpu: summarise(plain.cpuMs),
+    wholeCpu: summarise(plain.wholeCpuMs),
     firstByte: summarise(streamed.firstByteMs),
     dynamoBeforeFirstByte: summarise(streamed.dynamoBeforeFirstByteMs),
     addedFirstByte: summarise(streamed.firstByteMs.map((ms, i) => ms - streamed.dynamoBeforeFirstByteMs[i]! - directTtftP50)),

@@ -140,6 +140,7 @@ out.push(
     ['  of which user space (JavaScript, the rest is the kernel)', seq.userCpu.p50, seq.userCpu.p99, seq.userCpu.mean],
     ['gateway process CPU / request (incl. settlement, GC)', '', '', seq.processCpuMsPerRequest],
     ["the gateway's share: CPU with the handler invoked as the runtime client does (no HTTP front)", share.cpu.p50, share.cpu.p99, share.cpu.mean],
+    ['  to the invocation\'s end (the settlement after the last byte included)', share.wholeCpu.p50, share.wholeCpu.p99, share.wholeCpu.mean],
   ]),
 );
 out.push(

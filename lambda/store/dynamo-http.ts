@@ -9,7 +9,7 @@
 // bounded; a refused condition surfaces as ConditionalCheckFailedException (carrying the item as it was,
 // when DynamoDB returned it), every other failure as an error named for DynamoDB's error type.
 // Every request asks for its consumed capacity, so cost is counted from what DynamoDB charged.
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { Http1Client } from '../net/http1-client';
 import { acquireClient, releaseClient } from '../net/pools';
 
@@ -82,7 +82,7 @@ export function numbersOf(item: Record<string, Record<string, unknown>> | undefi
   return out;
 }
 
-const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
+const sha256Hex = (data: string) => hash('sha256', data, 'hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
 export class DynamoHttp {

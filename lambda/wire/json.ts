@@ -31,23 +31,28 @@ export function pathOf(segments: ReadonlyArray<string | number>): string {
 }
 
 /**
- * The path to the first container nested deeper than `maxDepth`, or undefined. Iterative: the walk keeps
- * its own stack, so it cannot overflow whatever the input (and it stops at the first offender).
+ * The path to the first container nested deeper than `maxDepth`, or undefined. The recursion goes at most
+ * maxDepth + 1 frames deep, whatever the input (it stops at the first offender).
  */
 export function tooDeep(value: unknown, maxDepth = MAX_JSON_DEPTH): Array<string | number> | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const stack: Array<{ value: object; depth: number; path: Array<string | number> }> = [{ value, depth: 1, path: [] }];
-  while (stack.length) {
-    const { value: node, depth, path } = stack.pop()!;
-    if (depth > maxDepth) return path;
-    const entries: Array<[string | number, unknown]> = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
-    for (const [key, child] of entries) {
-      if (typeof child === 'object' && child !== null) {
-        stack.push({ value: child, depth: depth + 1, path: [...path, key] });
+  // Depth first, allocating nothing on the way: a body within the bound (nearly all) costs one walk.
+  const walk = (node: unknown, depth: number): Array<string | number> | undefined => {
+    if (typeof node !== 'object' || node === null) return undefined;
+    if (depth > maxDepth) return [];
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const deeper = walk(node[i], depth + 1);
+        if (deeper) return [i, ...deeper];
       }
+      return undefined;
     }
-  }
-  return undefined;
+    for (const key in node) {
+      const deeper = walk((node as Record<string, unknown>)[key], depth + 1);
+      if (deeper) return [key, ...deeper];
+    }
+    return undefined;
+  };
+  return walk(value, 1);
 }
 
 /**
