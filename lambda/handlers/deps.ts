@@ -57,11 +57,7 @@ export async function createDeps(config: Config = loadConfig(), clock: Clock = s
   const catalog = CatalogSource.for(store.catalog, clock, config.catalogRefreshMs);
   if (options.seedCatalog) await store.catalog.seed(seedEntries(SEED_MODELS, new Date(clock.now()).toISOString()));
   // Cold start: the catalog before the first request (the seed if it cannot be read), later ones in the background.
-  const catalogRead = catalog.refresh();
-  // Node loads its fetch implementation on first use (about 25 ms of CPU here): done while the catalog read
-  // is in flight rather than inside the first request's upstream call.
-  void globalThis.Headers;
-  await catalogRead;
+  await catalog.refresh();
   const health = healthMonitor(config.health, {
     store: new DynamoHealthStore(createDocumentClient(config), config.tables.counters),
     clock,
