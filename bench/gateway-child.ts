@@ -205,7 +205,8 @@ async function directSeries(count: number, body: string, pauseMs: number) {
     out.totalMs.push(end - start);
     out.firstByteMs.push((first ?? end) - start);
     out.dynamoBeforeFirstByteMs.push(busyWithin(merge(intervals), start, first ?? end));
-    await new Promise((r) => setTimeout(r, pauseMs));
+    if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
+    else await new Promise((r) => setImmediate(r));
   }
   return out;
 }

@@ -110,10 +110,12 @@ export async function firstToken(
 }
 
 export interface GatewayShare {
-  /** From the call to the response's end. */
+  /** Back to back: from the call to the response's end. */
   cpu: Summary;
-  /** From the call to the handler's return: the settlement after the last byte included. */
+  /** Back to back: from the call to the handler's return, the settlement after the last byte included. */
   wholeCpu: Summary;
+  /** The same with SETTLE_PAUSE_MS of idle before each invocation (caches and the core gone cold). */
+  cpuAfterIdle: Summary;
   /** Streamed: invocation to the first body byte, less the DynamoDB wait before it, less the direct baseline's TTFT. */
   addedFirstByte: Summary;
   firstByte: Summary;
@@ -122,14 +124,20 @@ export interface GatewayShare {
 
 /**
  * The gateway's own share, without the local function URL front: the handler invoked as Lambda's runtime
- * client invokes it (non-streamed for CPU, streamed for the first byte), in the gateway's process.
+ * client invokes it (non-streamed for CPU, streamed for the first byte), in the gateway's process. The CPU
+ * series runs back to back, as an instance under steady load does: each invocation is awaited to its end
+ * (its settlement included) before the next starts, so no two overlap and each figure is still its own.
+ * After an idle gap the next request costs more (on this machine about half again: caches and branch
+ * predictors cold, the core woken), which is reported beside it.
  */
 export async function gatewayShare(t: Targets, gw: Child<GatewayReady>, requests: number, directTtftP50: number): Promise<GatewayShare> {
-  const plain = (await gw.ask<{ series: DirectSeries }>('direct', { count: requests, body: t.gateway.body, pauseMs: SETTLE_PAUSE_MS })).series;
+  const plain = (await gw.ask<{ series: DirectSeries }>('direct', { count: requests, body: t.gateway.body, pauseMs: 0 })).series;
+  const idle = (await gw.ask<{ series: DirectSeries }>('direct', { count: requests, body: t.gateway.body, pauseMs: SETTLE_PAUSE_MS })).series;
   const streamed = (await gw.ask<{ series: DirectSeries }>('direct', { count: requests, body: t.gatewayStream.body, pauseMs: SETTLE_PAUSE_MS })).series;
   return {
     cpu: summarise(plain.cpuMs),
     wholeCpu: summarise(plain.wholeCpuMs),
+    cpuAfterIdle: summarise(idle.cpuMs),
     firstByte: summarise(streamed.firstByteMs),
     dynamoBeforeFirstByte: summarise(streamed.dynamoBeforeFirstByteMs),
     addedFirstByte: summarise(streamed.firstByteMs.map((ms, i) => ms - streamed.dynamoBeforeFirstByteMs[i]! - directTtftP50)),

@@ -1,7 +1,7 @@
 // The lean DynamoDB transport every store uses (document.ts puts plain values on top): the JSON protocol
-// (POST, X-Amz-Target) over a keep-alive connection pool, signed with SigV4 here. The SDK client spends 0.3
-// to 1 ms of CPU per call on its middleware stack, endpoint rules and serde, and about 100 ms of cold start
-// to load; this path spends about a fifth of the CPU and loads nothing.
+// (POST, X-Amz-Target) over the outbound HTTP/1.1 client (net/: one keep-alive pool per origin), signed
+// with SigV4 here. The SDK client spends 0.3 to 1 ms of CPU per call on its middleware stack, endpoint rules
+// and serde, and about 100 ms of cold start to load; this path spends a small part of that and loads nothing.
 //
 // Semantics: additions are not safe to resend after a lost answer, so a write is sent again only when
 // DynamoDB said it did not act on it (throttled, or 503), with full-jitter backoff inside a time budget;
