@@ -59,23 +59,30 @@ type Raw = Record<string, Record<string, unknown>>;
 
 const num = (raw: Raw, name: string): number | undefined => (typeof raw[name]?.N === 'string' ? Number(raw[name].N) : undefined);
 
+/** The attribute names of each slot, made once: an image is read from every answer. */
+const slotNames = (count: number, ...prefixes: string[]) => Array.from({ length: count }, (_, s) => prefixes.map((p) => `${p}${s}`));
+const LEASE_NAMES = slotNames(LEASE_SLOTS, 'le', 'lc');
+const MINUTE_NAMES = slotNames(MINUTE_SLOTS, 'mw', 'mr', 'mt');
+const MONTH_NAMES = slotNames(MONTH_SLOTS, 'ow', 'ot');
+const BUDGET_NAMES = slotNames(BUDGET_SLOTS, 'bw', 'bs', 'bc');
+
 export function imageOf(raw: Raw | undefined): Image {
   const r = raw ?? {};
-  const leases = Array.from({ length: LEASE_SLOTS }, (_, s) => {
-    const epoch = num(r, `le${s}`);
-    return epoch === undefined ? undefined : { epoch, count: num(r, `lc${s}`) ?? 0 };
+  const leases = LEASE_NAMES.map(([epochName, countName]) => {
+    const epoch = num(r, epochName!);
+    return epoch === undefined ? undefined : { epoch, count: num(r, countName!) ?? 0 };
   });
-  const minutes = Array.from({ length: MINUTE_SLOTS }, (_, s) => {
-    const window = num(r, `mw${s}`);
-    return window === undefined ? undefined : { window, requests: num(r, `mr${s}`) ?? 0, tokens: num(r, `mt${s}`) ?? 0 };
+  const minutes = MINUTE_NAMES.map(([windowName, requestsName, tokensName]) => {
+    const window = num(r, windowName!);
+    return window === undefined ? undefined : { window, requests: num(r, requestsName!) ?? 0, tokens: num(r, tokensName!) ?? 0 };
   });
-  const months = Array.from({ length: MONTH_SLOTS }, (_, s) => {
-    const window = num(r, `ow${s}`);
-    return window === undefined ? undefined : { window, tokens: num(r, `ot${s}`) ?? 0 };
+  const months = MONTH_NAMES.map(([windowName, tokensName]) => {
+    const window = num(r, windowName!);
+    return window === undefined ? undefined : { window, tokens: num(r, tokensName!) ?? 0 };
   });
-  const budgets = Array.from({ length: BUDGET_SLOTS }, (_, s) => {
-    const window = num(r, `bw${s}`);
-    return window === undefined ? undefined : { window, spent: num(r, `bs${s}`) ?? 0, settled: num(r, `bc${s}`) ?? 0 };
+  const budgets = BUDGET_NAMES.map(([windowName, spentName, settledName]) => {
+    const window = num(r, windowName!);
+    return window === undefined ? undefined : { window, spent: num(r, spentName!) ?? 0, settled: num(r, settledName!) ?? 0 };
   });
   return { active: num(r, 'a') ?? 0, leases, minutes, months, budgets };
 }

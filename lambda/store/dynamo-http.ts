@@ -82,6 +82,7 @@ export function numbersOf(item: Record<string, Record<string, unknown>> | undefi
   return out;
 }
 
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const sha256Hex = (data: string) => hash('sha256', data, 'hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
@@ -91,6 +92,7 @@ export class DynamoHttp {
   private destroyed = false;
   /** The SigV4 signing key of one day and secret: derived once a day, not per request. */
   private signingKey?: { scope: string; secret: string; key: Buffer };
+  private lastDate?: { second: number; text: string };
 
   constructor(private readonly options: DynamoHttpOptions) {
     this.url = new URL(options.endpoint ?? `https://dynamodb.${options.region}.amazonaws.com`);
@@ -143,27 +145,37 @@ export class DynamoHttp {
 
   /** The request's headers with SigV4 (service dynamodb) over all of them; tests check it against the SDK's signer. */
   sign(operation: Operation, body: string, credentials: Credentials, now: Date): Record<string, string> {
-    const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const amzDate = this.amzDateOf(now);
     const day = amzDate.slice(0, 8);
     const scope = `${day}/${this.options.region}/dynamodb/aws4_request`;
-    const headers: Record<string, string> = {
-      'content-type': 'application/x-amz-json-1.0',
-      host: this.url.host,
-      'x-amz-date': amzDate,
-      ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
-      'x-amz-target': `DynamoDB_20120810.${operation}`,
-    };
-    const names = Object.keys(headers).sort();
-    const signedHeaders = names.join(';');
-    const canonical = ['POST', '/', '', ...names.map((n) => `${n}:${headers[n]}`), '', signedHeaders, sha256Hex(body)].join('\n');
-    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonical)].join('\n');
+    const target = `DynamoDB_20120810.${operation}`;
+    const token = credentials.sessionToken;
+    // The signed headers are these, already in the sorted order SigV4 wants.
+    const signedHeaders = token ? 'content-type;host;x-amz-date;x-amz-security-token;x-amz-target' : 'content-type;host;x-amz-date;x-amz-target';
+    const canonical =
+      `POST\n/\n\ncontent-type:${CONTENT_TYPE}\nhost:${this.url.host}\nx-amz-date:${amzDate}\n` +
+      `${token ? `x-amz-security-token:${token}\n` : ''}x-amz-target:${target}\n\n${signedHeaders}\n${sha256Hex(body)}`;
+    const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
     if (this.signingKey?.scope !== scope || this.signingKey.secret !== credentials.secretAccessKey) {
       const key = ['dynamodb', 'aws4_request'].reduce(hmac, hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), this.options.region));
       this.signingKey = { scope, secret: credentials.secretAccessKey, key };
     }
     const signature = createHmac('sha256', this.signingKey.key).update(toSign, 'utf8').digest('hex');
-    headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
-    return headers;
+    return {
+      'content-type': CONTENT_TYPE,
+      host: this.url.host,
+      'x-amz-date': amzDate,
+      ...(token ? { 'x-amz-security-token': token } : {}),
+      'x-amz-target': target,
+      authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+    };
+  }
+
+  /** SigV4's basic ISO 8601 time ("20261202T193000Z"), computed once per second. */
+  private amzDateOf(now: Date): string {
+    const second = Math.floor(now.getTime() / 1000);
+    if (this.lastDate?.second !== second) this.lastDate = { second, text: now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '') };
+    return this.lastDate.text;
   }
 
   /** One exchange, bounded as a whole; a stale pooled connection is the client's to retry (see http1-client.ts). */
