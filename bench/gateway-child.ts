@@ -182,7 +182,7 @@ async function directSeries(count: number, body: string, pauseMs: number) {
   // in a plain field unless the function runs several invocations at once). The next HTTP request turns it
   // on again.
   current.disable();
-  const out = { cpuMs: [] as number[], userCpuMs: [] as number[], wholeCpuMs: [] as number[], firstByteMs: [] as number[], dynamoBeforeFirstByteMs: [] as number[], totalMs: [] as number[] };
+  const out = { cpuMs: [] as number[], wholeCpuMs: [] as number[], firstByteMs: [] as number[], dynamoBeforeFirstByteMs: [] as number[], totalMs: [] as number[] };
   for (let i = 0; i < count; i++) {
     const event = invocationEvent(body);
     intervals = [];
@@ -201,7 +201,6 @@ async function directSeries(count: number, body: string, pauseMs: number) {
     const whole = process.cpuUsage(cpuStart);
     out.wholeCpuMs.push((whole.user + whole.system) / 1000);
     out.cpuMs.push((cpu.user + cpu.system) / 1000);
-    out.userCpuMs.push(cpu.user / 1000);
     out.totalMs.push(end - start);
     out.firstByteMs.push((first ?? end) - start);
     out.dynamoBeforeFirstByteMs.push(busyWithin(merge(intervals), start, first ?? end));

@@ -3,14 +3,14 @@
 // connection, framing parsed in response-parser.ts.
 //
 // Why not fetch or node:http: per request on loopback, Node's fetch spends about 0.5-0.9 ms of CPU (WHATWG
-// streams, header objects) and node:http about 0.2 ms; this client about 0.07 ms (bench/ and the README's
+// streams, header objects) and node:http about 0.2 ms; this client about 0.09 ms (bench/ and the README's
 // Performance section). undici's own Pool is as lean but adds about 150 KB to the bundle.
 //
 // Invariants: a connection carries one exchange at a time and goes back to the pool only after its
 // response ended cleanly with keep-alive; any failure, abort or early stop destroys it. A request is sent
 // again (once, on a new connection) only when a reused connection failed before any answer began: the
 // server closed it while it sat idle, so it never read the request.
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { BodyQueue } from './body-queue';
 import { ProtocolError, ResponseParser, type ResponseHead } from './response-parser';
@@ -233,6 +233,8 @@ export class Http1Client {
       }
       o.signal?.addEventListener('abort', onAbort, { once: true });
       connection.send(head, o.body, exchange);
+      // Aborted while a connection was being found: the listener above will never fire.
+      if (o.signal?.aborted) onAbort();
     });
   }
 
@@ -244,7 +246,11 @@ export class Http1Client {
     }
     if (this.open >= this.options.maxSockets) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
-      signal?.throwIfAborted();
+      if (signal?.aborted) {
+        // The wake-up this request no longer needs goes to the next one waiting.
+        this.waiting.shift()?.();
+        signal.throwIfAborted();
+      }
       return this.acquire(signal);
     }
     return this.connect(signal);
@@ -255,7 +261,7 @@ export class Http1Client {
     const host = hostname.replace(/^\[|\]$/g, '');
     const secure = protocol === 'https:';
     const socket = secure
-      ? tlsConnect({ host, port: Number(port || 443), servername: host, ALPNProtocols: ['http/1.1'], ...(this.options.ca ? { ca: this.options.ca } : {}), ...(this.tlsSession ? { session: this.tlsSession } : {}) })
+      ? tlsConnect({ host, port: Number(port || 443), ...(isIP(host) ? {} : { servername: host }), ALPNProtocols: ['http/1.1'], ...(this.options.ca ? { ca: this.options.ca } : {}), ...(this.tlsSession ? { session: this.tlsSession } : {}) })
       : netConnect({ host, port: Number(port || 80) });
     if (secure) (socket as TLSSocket).on('session', (session: Buffer) => (this.tlsSession = session));
     this.open++;

@@ -169,6 +169,19 @@ describe('Http1Client', () => {
     expect(most).toBe(2);
   });
 
+  it('passes a free connection on past a request that was aborted while it waited', async () => {
+    const { client } = await listen(createServer((_req, res) => setTimeout(() => res.end('ok'), 50)));
+    const c = client({ maxSockets: 1 });
+    const first = c.request(post(''));
+    const controller = new AbortController();
+    const abandoned = c.request(post('', { signal: controller.signal }));
+    const third = c.request(post(''));
+    controller.abort(new Error('gave up waiting'));
+    await expect(abandoned).rejects.toThrow('gave up waiting');
+    expect(await (await first).text()).toBe('ok');
+    expect(await (await third).text()).toBe('ok');
+  });
+
   it('fails fast when nothing listens', async () => {
     const c = new Http1Client('http://127.0.0.1:9', { connectTimeoutMs: 500 });
     clients.push(c);
