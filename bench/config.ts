@@ -12,6 +12,11 @@ function num(name: string, fallback: number): number {
 export const SIZES = {
   /** Sequential requests per series (latency, CPU and DynamoDB split, streamed TTFT). */
   requests: num('BENCH_REQUESTS', 400),
+  /**
+   * Direct invocations run and discarded before the gateway's-share series: the direct path's own JIT
+   * warm-up (V8 keeps optimizing functions called once per request for about the first 1,500 calls).
+   */
+  directWarmup: num('BENCH_DIRECT_WARMUP', 1_500),
   /** Fixed-rate series: requests per second (default: half the sustained throughput measured) and seconds. */
   rate: process.env.BENCH_RATE ? num('BENCH_RATE', 1) : undefined,
   rateSeconds: num('BENCH_RATE_SECONDS', 6),

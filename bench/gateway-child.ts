@@ -12,6 +12,10 @@ import { installLambdaGlobals, PreludeDecoder, responseStreamTo } from '../lambd
 import { functionUrlEventOf, lambdaContext, startLocalRuntime } from '../lambda/local/runtime';
 import { ensureTables } from '../lambda/store/bootstrap';
 import { DynamoHttp, isRead } from '../lambda/store/dynamo-http';
+import { storeCredentials } from '../lambda/store/credentials';
+import { postJson, readJson } from '../lambda/providers/http';
+import { writeResult } from '../lambda/handlers/http';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
 
 interface RequestRecord {
   start: number;
@@ -83,6 +87,36 @@ const account = await createAccount(deps.store.keys, { name: 'Benchmark', plan: 
 const { secret } = await issueKey(deps.store.keys, account.accountId, { label: 'bench' }, systemClock);
 const chat = createChatHandler(async () => deps);
 const runtime = await startLocalRuntime({ host: '127.0.0.1', chat });
+
+/**
+ * The floor of the gateway's share, measured the same way: what any gateway that meters in DynamoDB and
+ * proxies the provider spends here at the least, none of the gateway's logic. The body parsed, one
+ * conditional counter write (admission's shape, on the same transport), the same upstream call on the
+ * same client, the provider's answer written back through the same edge.
+ */
+const floorStore = new DynamoHttp({
+  region: config.region,
+  endpoint: config.dynamoEndpoint,
+  credentials: storeCredentials({ dynamoEndpoint: config.dynamoEndpoint, env: {} }),
+  connectionTimeoutMs: 2_000,
+  requestTimeoutMs: 10_000,
+});
+const neverAborted = new AbortController().signal;
+const floor = awslambda.streamifyResponse<LambdaFunctionURLEvent>(async (event, responseStream, context) => {
+  const request = JSON.parse(Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8')) as object;
+  await floorStore.send('UpdateItem', {
+    TableName: config.tables.counters,
+    Key: { pk: { S: 'BENCH#floor' }, sk: { S: 'KEY' } },
+    UpdateExpression: 'ADD n :one',
+    ConditionExpression: 'attribute_not_exists(n) OR n < :max',
+    ExpressionAttributeValues: { ':one': { N: '1' }, ':max': { N: '1000000000000' } },
+    ReturnValues: 'ALL_NEW',
+  });
+  const url = `${process.env.BENCH_SIMULATOR_URL}/deepseek/chat/completions`;
+  const answer = await postJson({ url, headers: { authorization: 'Bearer sim' }, body: request, signal: neverAborted, provider: 'deepseek' });
+  const body = await readJson<object>(answer, neverAborted, 'deepseek');
+  await writeResult(responseStream, { kind: 'json', status: 200, headers: {}, body }, context.awsRequestId);
+});
 
 runtime.server.prependListener('request', (_req, res) => {
   const record: RequestRecord = { start: performance.now(), cpuStart: process.cpuUsage(), own: [] };
@@ -176,24 +210,24 @@ const invocationEvent = (body: string) =>
  * CPU from the call to the stream's end, and to the handler's return (the settlement after the last byte
  * included); the first body byte is the first after the prelude.
  */
-async function directSeries(count: number, body: string, pauseMs: number) {
+async function directSeries(count: number, body: string, pauseMs: number, handler: typeof chat) {
   // Off while the handler runs alone: an enabled AsyncLocalStorage puts a hook on every promise of the
   // process, which the function in Lambda does not carry (its runtime client keeps the invocation context
   // in a plain field unless the function runs several invocations at once). The next HTTP request turns it
   // on again.
   current.disable();
-  const out = { cpuMs: [] as number[], wholeCpuMs: [] as number[], firstByteMs: [] as number[], dynamoBeforeFirstByteMs: [] as number[], totalMs: [] as number[] };
+  const out = { cpuMs: [] as number[], wholeCpuMs: [] as number[], firstByteMs: [] as number[], dynamoBeforeFirstByteMs: [] as number[], totalMs: [] as number[], statuses: [] as number[] };
   for (let i = 0; i < count; i++) {
     const event = invocationEvent(body);
     intervals = [];
     let first: number | undefined;
     let ended!: () => void;
     const done = new Promise<void>((resolve) => (ended = resolve));
-    const decoder = new PreludeDecoder(() => undefined, () => (first ??= performance.now()));
+    const decoder = new PreludeDecoder((prelude) => out.statuses.push(prelude.statusCode), () => (first ??= performance.now()));
     const stream = responseStreamTo({ write: (bytes, cb) => (decoder.write(bytes), cb()), end: () => ended() });
     const cpuStart = process.cpuUsage();
     const start = performance.now();
-    const invoked = chat(event, stream as never, lambdaContext('op-chat'));
+    const invoked = handler(event, stream as never, lambdaContext('op-chat'));
     await done;
     const end = performance.now();
     const cpu = process.cpuUsage(cpuStart);
@@ -211,9 +245,9 @@ async function directSeries(count: number, body: string, pauseMs: number) {
 }
 export type DirectSeries = Awaited<ReturnType<typeof directSeries>>;
 
-process.on('message', (m: { kind: string; id?: number; limits?: Record<string, number | null>; count?: number; body?: string; pauseMs?: number }) => {
+process.on('message', (m: { kind: string; id?: number; limits?: Record<string, number | null>; count?: number; body?: string; pauseMs?: number; floor?: boolean }) => {
   if (m.kind === 'direct') {
-    void directSeries(m.count ?? 100, m.body ?? '', m.pauseMs ?? 25).then((series) => process.send?.({ kind: 'direct', id: m.id, series }));
+    void directSeries(m.count ?? 100, m.body ?? '', m.pauseMs ?? 25, m.floor ? floor : chat).then((series) => process.send?.({ kind: 'direct', id: m.id, series }));
   } else if (m.kind === 'key') {
     // A key of its own with the limits asked for (an enterprise account's custom limits).
     void (async () => {

@@ -114,6 +114,10 @@ export interface GatewayShare {
   cpu: Summary;
   /** Back to back: from the call to the handler's return, the settlement after the last byte included. */
   wholeCpu: Summary;
+  /** Back to back, a handler that does only the exchanges and the write every gateway must (no gateway logic). */
+  cpuFloor: Summary;
+  /** Back to back, the first invocations of the path (before the warm-up that the other series follow). */
+  cpuWarming: Summary;
   /** The same with SETTLE_PAUSE_MS of idle before each invocation (caches and the core gone cold). */
   cpuAfterIdle: Summary;
   /** Streamed: invocation to the first body byte, less the DynamoDB wait before it, less the direct baseline's TTFT. */
@@ -128,14 +132,30 @@ export interface GatewayShare {
  * series runs back to back, as an instance under steady load does: each invocation is awaited to its end
  * (its settlement included) before the next starts, so no two overlap and each figure is still its own.
  * After an idle gap the next request costs more (on this machine about half again: caches and branch
- * predictors cold, the core woken), which is reported beside it.
+ * predictors cold, the core woken), which is reported beside it. Steady load also means code V8 has
+ * optimized: the series follow `warmup` invocations of each path, in a process that runs nothing but
+ * invocations (as a Lambda instance does), and the first of those are reported too.
  */
-export async function gatewayShare(t: Targets, gw: Child<GatewayReady>, requests: number, directTtftP50: number): Promise<GatewayShare> {
-  const plain = (await gw.ask<{ series: DirectSeries }>('direct', { count: requests, body: t.gateway.body, pauseMs: 0 })).series;
-  const idle = (await gw.ask<{ series: DirectSeries }>('direct', { count: requests, body: t.gateway.body, pauseMs: SETTLE_PAUSE_MS })).series;
-  const streamed = (await gw.ask<{ series: DirectSeries }>('direct', { count: requests, body: t.gatewayStream.body, pauseMs: SETTLE_PAUSE_MS })).series;
+export async function gatewayShare(t: Targets, gw: Child<GatewayReady>, requests: number, warmup: number, directTtftP50: number): Promise<GatewayShare> {
+  const series = async (count: number, body: string, pauseMs: number, floor = false) => {
+    const out = (await gw.ask<{ series: DirectSeries }>('direct', { count, body, pauseMs, floor })).series;
+    // A refusal (the key's limits) or an error costs less than an answer: the figures hold only for answers.
+    const failed = out.statuses.filter((status) => status !== 200);
+    if (failed.length || out.statuses.length !== count) throw new Error(`direct invocations: ${failed.length} of ${count} did not answer 200 (${[...new Set(failed)].join(', ')})`);
+    return out;
+  };
+  // The first invocations on this path run code V8 has not optimized yet: their figure is kept apart.
+  const warming = await series(warmup, t.gateway.body, 0);
+  await series(Math.ceil(warmup / 3), t.gatewayStream.body, 0);
+  await series(warmup, t.gateway.body, 0, true);
+  const plain = await series(requests, t.gateway.body, 0);
+  const floor = await series(requests, t.gateway.body, 0, true);
+  const idle = await series(requests, t.gateway.body, SETTLE_PAUSE_MS);
+  const streamed = await series(requests, t.gatewayStream.body, SETTLE_PAUSE_MS);
   return {
     cpu: summarise(plain.cpuMs),
+    cpuWarming: summarise(warming.cpuMs.slice(0, requests)),
+    cpuFloor: summarise(floor.cpuMs),
     wholeCpu: summarise(plain.wholeCpuMs),
     cpuAfterIdle: summarise(idle.cpuMs),
     firstByte: summarise(streamed.firstByteMs),
