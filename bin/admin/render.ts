@@ -1,62 +1,9 @@
-// Admin API objects as tables. The shapes mirror lambda/core/admin/views.ts (the CLI reads them over HTTP).
+// Admin API objects as tables (the CLI reads them over HTTP; their types come from the code that builds them).
+import type { AccountWire, BudgetWire, EventWire, KeyWire } from '../../lambda/core/admin/wire-types';
 import { details, table, time, type Cell } from './table';
 
-export interface AccountWire {
-  id: string;
-  name: string;
-  plan: string;
-  custom_limits: Record<string, number | null> | null;
-  limits: Record<string, number | null>;
-  key_quota: number | null;
-  allowed_models?: string[] | null;
-  budget?: BudgetWire | null;
-  budget_spent_usd?: number | null;
-  created_at: number;
-  updated_at: number | null;
-  active_keys?: number;
-  warnings?: string[];
-}
+export type { AccountWire, BudgetWire, EventWire, KeyWire, ListWire } from '../../lambda/core/admin/wire-types';
 
-export interface KeyWire {
-  id: string;
-  account_id: string;
-  label: string;
-  hint: string;
-  status: string;
-  created_at: number;
-  last_used_at: number | null;
-  expires_at: number | null;
-  revoked_at: number | null;
-  ip_allowlist: string[];
-  allowed_models?: string[] | null;
-  budget?: BudgetWire | null;
-  budget_spent_usd?: number | null;
-  replaces: string | null;
-  replaced_by: string | null;
-  secret?: string;
-}
-
-export interface BudgetWire {
-  limit_usd: number;
-  period: string;
-}
-
-export interface EventWire {
-  type: string;
-  created_at: number;
-  scope: string;
-  key_id: string;
-  threshold_percent: number;
-  budget: BudgetWire;
-  period: string;
-  settled_usd: number;
-}
-
-export interface ListWire<T> {
-  data: T[];
-  has_more: boolean;
-  next_cursor?: string | null;
-}
 
 const limit = (v: number | null | undefined): Cell => (v === null ? 'unlimited' : v);
 const modelList = (v: string[] | null | undefined): string => (v ? v.join(', ') : 'all');

@@ -4,7 +4,7 @@
 import type { AssistantPart, Message } from './canonical/content';
 import type { CatalogStore } from './catalog/entry';
 import type { MemberStore } from './dashboard/members';
-import type { Budget } from './limits/budget';
+import type { Budget, BudgetPeriod } from './limits/budget';
 import type { LimitStore } from './limits/port';
 import type { Limits } from './plans';
 import type { UsageStore } from './usage/port';
@@ -148,7 +148,7 @@ export interface BudgetEvent {
   keyId: string;
   threshold: 50 | 80 | 100;
   limitUsd: number;
-  period: string;
+  period: BudgetPeriod;
   /** The period's name ("2026-12", "week of 2026-11-30", "total"). */
   periodLabel: string;
   settledUsd: number;

@@ -2,6 +2,7 @@
 import { h } from 'preact';
 import htm from 'htm';
 import { useState } from 'preact/hooks';
+import type { BudgetPeriod } from './types';
 
 export const html = htm.bind(h);
 
@@ -14,6 +15,13 @@ export const usd = (v: number): string => `$${v < 0.01 && v > 0 ? v.toFixed(6) :
 export function FieldError({ error, field }: { error?: { message: string; param?: string | null } | null; field: string }) {
   if (!error || !error.param || !(error.param === field || error.param.startsWith(`${field}[`) || error.param.startsWith(`${field}.`))) return null;
   return html`<p class="field-error" role="alert" id=${`${field}-error`}>${error.message}</p>`;
+}
+
+const BUDGET_PERIODS = ['day', 'week', 'month', 'total'] as const satisfies readonly BudgetPeriod[];
+
+/** The budget period picker, the same on every form that sets a budget. */
+export function PeriodSelect({ id, value, onChange }: { id: string; value: BudgetPeriod; onChange: (period: BudgetPeriod) => void }) {
+  return html`<select id=${id} value=${value} onChange=${(e: Event) => onChange((e.target as HTMLSelectElement).value as BudgetPeriod)}>${BUDGET_PERIODS.map((p) => html`<option value=${p}>${p}</option>`)}</select>`;
 }
 
 export function FormError({ error, fields = [] }: { error?: { message: string; param?: string | null } | null; fields?: string[] }) {

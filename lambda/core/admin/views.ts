@@ -5,7 +5,11 @@ import type { AccountRecord, KeyRecord } from '../records';
 import { budgetToWire } from './budget-wire';
 import { limitsToWire } from './limits-wire';
 
-const seconds = (iso: string | undefined): number | null => (iso ? Math.floor(Date.parse(iso) / 1000) : null);
+function seconds(iso: string): number;
+function seconds(iso: string | undefined): number | null;
+function seconds(iso: string | undefined): number | null {
+  return iso ? Math.floor(Date.parse(iso) / 1000) : null;
+}
 
 export type KeyState = 'active' | 'revoked' | 'expired';
 

@@ -2,8 +2,8 @@
 // Only what changed is sent; a field cleared removes the setting.
 import { useState } from 'preact/hooks';
 import type { Api } from '../api';
-import { FieldError, FormError, html } from '../html';
-import type { KeyView } from '../types';
+import { FieldError, FormError, html, PeriodSelect } from '../html';
+import type { BudgetPeriod, KeyView } from '../types';
 
 const day = (seconds: number | null) => (seconds ? new Date(seconds * 1000).toISOString().slice(0, 10) : '');
 
@@ -14,7 +14,7 @@ export function EditKey({ api, keyView, allowlists, onDone }: { api: Api; keyVie
   const [allow, setAllow] = useState(k.ip_allowlist.join('\n'));
   const [models, setModels] = useState(k.allowed_models?.join(', ') ?? '');
   const [budget, setBudget] = useState(k.budget ? String(k.budget.limit_usd) : '');
-  const [period, setPeriod] = useState(k.budget?.period ?? 'month');
+  const [period, setPeriod] = useState<BudgetPeriod>(k.budget?.period ?? 'month');
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
   const id = (name: string) => `edit-${k.id}-${name}`;
@@ -53,7 +53,7 @@ export function EditKey({ api, keyView, allowlists, onDone }: { api: Api; keyVie
     ${text('models', 'Allowed models (empty: all)', models, setModels, 'allowed_models')}
     ${text('budget', 'Budget in USD (empty: none)', budget, setBudget, 'budget')}
     <label for=${id('period')}>Budget period</label>
-    <select id=${id('period')} value=${period} onChange=${(e: Event) => setPeriod((e.target as HTMLSelectElement).value)}>${['day', 'week', 'month', 'total'].map((p) => html`<option value=${p}>${p}</option>`)}</select>
+    <${PeriodSelect} id=${id('period')} value=${period} onChange=${setPeriod} />
     <button type="submit" disabled=${busy}>Save</button>
     <button type="button" class="secondary" onClick=${() => onDone(false)}>Cancel</button>
     <${FormError} error=${error} fields=${['label', 'expires_at', 'ip_allowlist', 'allowed_models', 'budget']} />

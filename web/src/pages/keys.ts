@@ -2,8 +2,8 @@
 // per key: rename, rotate with a grace period, revoke after a confirmation.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type Api } from '../api';
-import { FieldError, FormError, html, usd, when } from '../html';
-import type { KeyView, Me } from '../types';
+import { FieldError, FormError, html, PeriodSelect, usd, when } from '../html';
+import type { BudgetPeriod, KeyView, Me } from '../types';
 import { EditKey } from './edit-key';
 import { Secret } from './secret';
 
@@ -20,7 +20,7 @@ export function Keys({ api, me }: { api: Api; me: Me }) {
   const [allow, setAllow] = useState('');
   const [models, setModels] = useState('');
   const [budgetUsd, setBudgetUsd] = useState('');
-  const [period, setPeriod] = useState('month');
+  const [period, setPeriod] = useState<BudgetPeriod>('month');
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -84,7 +84,7 @@ export function Keys({ api, me }: { api: Api; me: Me }) {
         <label for="budget">Budget in USD (optional)</label>
         <input id="budget" inputmode="decimal" value=${budgetUsd} onInput=${(e: Event) => setBudgetUsd((e.target as HTMLInputElement).value)} aria-describedby="budget-error" />
         <label for="period">Budget period</label>
-        <select id="period" value=${period} onChange=${(e: Event) => setPeriod((e.target as HTMLSelectElement).value)}>${['day', 'week', 'month', 'total'].map((p) => html`<option value=${p}>${p}</option>`)}</select>
+        <${PeriodSelect} id="period" value=${period} onChange=${setPeriod} />
         <${FieldError} error=${error} field="budget" />
         <button type="submit" disabled=${busy}>Create key</button>
       </form>

@@ -1,9 +1,9 @@
 // The overview: plan and limits, keys against the quota, this month's spend, the base URL, quickstart.
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api';
-import { FieldError, FormError, html, usd, when } from '../html';
+import { FieldError, FormError, html, PeriodSelect, usd, when } from '../html';
 import { snippets } from '../snippets';
-import type { KeyView, Me } from '../types';
+import type { BudgetEvent, BudgetPeriod, KeyView, Me } from '../types';
 import { Secret } from './secret';
 
 const LIMIT_NAMES: Record<string, string> = {
@@ -14,21 +14,11 @@ const LIMIT_NAMES: Record<string, string> = {
   max_tokens_per_request: 'Max tokens per request',
 };
 
-interface BudgetEvent {
-  created_at: number;
-  scope: string;
-  key_id: string;
-  threshold_percent: number;
-  period: string;
-  settled_usd: number;
-  budget: { limit_usd: number; period: string };
-}
-
 /** The account's budget (owners set it) and the budget events: 50, 80 and 100% of a budget reached. */
 function Budgets({ api, me, onChanged }: { api: Api; me: Me; onChanged: () => void }) {
   const [events, setEvents] = useState<BudgetEvent[]>([]);
   const [amount, setAmount] = useState(me.account.budget ? String(me.account.budget.limit_usd) : '');
-  const [period, setPeriod] = useState(me.account.budget?.period ?? 'month');
+  const [period, setPeriod] = useState<BudgetPeriod>(me.account.budget?.period ?? 'month');
   const [error, setError] = useState<Error | null>(null);
   const [saved, setSaved] = useState(false);
   useEffect(() => void api.get<{ data: BudgetEvent[] }>('/events').then((r) => setEvents(r.data), setError), []);
@@ -50,7 +40,7 @@ function Budgets({ api, me, onChanged }: { api: Api; me: Me; onChanged: () => vo
       <label for="account-budget">Account budget in USD (all keys together)</label>
       <input id="account-budget" inputmode="decimal" value=${amount} onInput=${(e: Event) => setAmount((e.target as HTMLInputElement).value)} aria-describedby="budget-error" />
       <label for="account-period">Period</label>
-      <select id="account-period" value=${period} onChange=${(e: Event) => setPeriod((e.target as HTMLSelectElement).value)}>${['day', 'week', 'month', 'total'].map((p) => html`<option value=${p}>${p}</option>`)}</select>
+      <${PeriodSelect} id="account-period" value=${period} onChange=${setPeriod} />
       <${FieldError} error=${error} field="budget" />
       <button type="submit">Save budget</button>
       ${me.account.budget ? html`<button type="button" class="secondary" onClick=${save(null)}>Remove budget</button>` : null}
