@@ -81,14 +81,18 @@ export function answer(req: SimRequest): SimAnswer {
   const lastText = last?.text ?? '';
   const cacheReadTokens = req.cache?.read ?? 0;
   const cacheWriteTokens = req.cache?.write ?? 0;
-  const reasoningTokens = req.reasoning ? 8 + (hash(lastText) % 24) : 0;
+  // The output cap bounds every output token, hidden reasoning and thinking included (OpenAI's
+  // max_completion_tokens, Anthropic's max_tokens): what they spend first, the visible answer cannot.
+  const cap = req.maxTokens ?? Infinity;
+  const reasoningTokens = req.reasoning ? Math.min(8 + (hash(lastText) % 24), cap) : 0;
   const thinking = req.thinking
     ? (() => {
-        const text = `Considering: ${lastText.split(/\s+/).filter(Boolean).slice(0, 8).join(' ')}`;
-        return { pieces: splitPieces(text), signature: signThought(text) };
+        const pieces = splitPieces(`Considering: ${lastText.split(/\s+/).filter(Boolean).slice(0, 8).join(' ')}`).slice(0, Math.max(0, cap - reasoningTokens));
+        return { pieces, signature: signThought(pieces.join('')) };
       })()
     : undefined;
   const extra = reasoningTokens + (thinking?.pieces.length ?? 0);
+  const room = cap - extra;
   const summary = req.reasoning ? splitPieces(`Reasoned about: ${lastText.split(/\s+/).filter(Boolean).slice(0, 6).join(' ')}`) : undefined;
   const base = { promptTokens, reasoningTokens, cacheReadTokens, cacheWriteTokens, ...(thinking ? { thinking } : {}), ...(summary ? { reasoningSummary: summary } : {}) };
 
@@ -122,8 +126,8 @@ export function answer(req: SimRequest): SimAnswer {
   let pieces = req.json ? (text.match(/[\s\S]{1,4}/g) ?? []) : splitPieces(text);
   let finish: SimAnswer['finish'] = 'stop';
   // JSON is cut like any text, as a provider's would be: what does not parse then ends with `length`.
-  if (req.maxTokens !== undefined && pieces.length > req.maxTokens) {
-    pieces = pieces.slice(0, req.maxTokens);
+  if (pieces.length > room) {
+    pieces = pieces.slice(0, room);
     finish = 'length';
   }
   return { ...base, pieces, finish, completionTokens: pieces.length + extra };

@@ -21,6 +21,20 @@ describe('simulator answers', () => {
     expect(a.finish).toBe('length');
   });
 
+  it('count reasoning and thinking against max tokens, as providers do, before the visible answer', () => {
+    const free = ask('a long question with many words in it', { reasoning: true, thinking: true });
+    const spent = free.reasoningTokens + (free.thinking?.pieces.length ?? 0);
+    const a = ask('a long question with many words in it', { reasoning: true, thinking: true, maxTokens: spent + 2 });
+    expect(a.completionTokens).toBe(spent + 2);
+    expect(a.pieces).toHaveLength(2);
+    expect(a.finish).toBe('length');
+    const starved = ask('a long question with many words in it', { reasoning: true, thinking: true, maxTokens: 5 });
+    expect(starved.completionTokens).toBe(5);
+    expect(starved.pieces).toEqual([]);
+    expect(starved.thinking?.pieces).toEqual([]);
+    expect(starved.finish).toBe('length');
+  });
+
   it('call a tool when one is offered and the prompt names it, with arguments of its schema', () => {
     const a = ask('please use lookup_order for order 42', {
       tools: [{ name: 'lookup_order', parameters: { type: 'object', properties: { id: { type: 'integer' }, note: { type: 'string' } } } }],
