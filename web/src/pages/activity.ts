@@ -2,30 +2,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { FormError, html, usd } from '../html';
-
-interface Record_ {
-  requestId: string;
-  keyId: string;
-  dialect: string;
-  requestedModel: string;
-  modelUsed: string | null;
-  routingMode: string;
-  routingReason?: string;
-  fallbacks: number;
-  promptTokens: number;
-  completionTokens: number;
-  cacheReadTokens: number;
-  costUsd: number;
-  latencyMs: number;
-  ttftMs: number | null;
-  status: string;
-  startedAt: string;
-}
+import type { ActivityRecord } from '../types';
 
 const PAGE = 25;
 
 export function Activity({ api }: { api: Api }) {
-  const [rows, setRows] = useState<Record_[] | null>(null);
+  const [rows, setRows] = useState<ActivityRecord[] | null>(null);
   const [total, setTotal] = useState(0);
   const [offset, setOffset] = useState(0);
   const [filters, setFilters] = useState({ key: '', model: '', status: '' });
@@ -34,7 +16,7 @@ export function Activity({ api }: { api: Api }) {
   const load = (at: number) => {
     const q = new URLSearchParams({ limit: String(PAGE), offset: String(at) });
     for (const [k, v] of Object.entries(filters)) if (v) q.set(k, v);
-    api.get<{ data: Record_[]; total: number }>(`/activity?${q}`).then((r) => (setRows(r.data), setTotal(r.total), setOffset(at), setError(null)), setError);
+    api.get<{ data: ActivityRecord[]; total: number }>(`/activity?${q}`).then((r) => (setRows(r.data), setTotal(r.total), setOffset(at), setError(null)), setError);
   };
   useEffect(() => load(0), []);
   const filter = (name: keyof typeof filters, label: string) =>

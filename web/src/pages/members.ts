@@ -2,11 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { FieldError, FormError, html, when } from '../html';
-
-interface Members {
-  data: Array<{ sub: string; email: string; role: string; joined_at: number }>;
-  invitations: Array<{ email: string; role: string; invited_at: number }>;
-}
+import type { Members } from '../types';
 
 export function MembersPage({ api }: { api: Api }) {
   const [members, setMembers] = useState<Members | null>(null);

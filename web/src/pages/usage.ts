@@ -4,21 +4,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { Api } from '../api';
 import { FieldError, FormError, html, usd } from '../html';
+import type { UsageReport, UsageRowView } from '../types';
 
-interface Row {
-  day?: string;
-  model?: string;
-  key_id?: string;
-  requests: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  cost_usd: number;
-}
-interface Report {
-  data: Row[];
-  total: Row;
-}
+type Row = UsageRowView;
+type Report = UsageReport;
 
 type Metric = 'cost_usd' | 'requests' | 'total_tokens';
 type Stack = 'model' | 'key_id';
