@@ -2,23 +2,13 @@
 // whenever it arrived, so the record holds exactly what the response carried. Without one (a stream cut or
 // abandoned before the provider's final usage report), the record holds an estimate and says so: the
 // admission estimate of the prompt plus one token per content piece that reached the client.
-import type { DialectId } from '../../dialects/registry';
-import type { RoutingMode } from '../canonical/request';
 import { totalTokens, usage as usageOf, type Usage } from '../canonical/usage';
 import { costNanoUsd, type ModelSpec } from '../catalog';
-import type { UsageRecord, UsageStatus } from './record';
+import type { UsageRecord } from './record';
 
-export interface Observed {
-  requestId: string;
-  completionId?: string;
-  keyId: string;
-  accountId: string;
-  dialect: DialectId;
-  requestedModel: string;
-  stream: boolean;
-  routingMode: RoutingMode | 'explicit';
-  routingReason?: string;
-  fallbacks: number;
+/** The record's own fields that the lifecycle knows as they are, plus what the rest is derived from. */
+export interface Observed
+  extends Pick<UsageRecord, 'requestId' | 'completionId' | 'keyId' | 'accountId' | 'dialect' | 'requestedModel' | 'stream' | 'routingMode' | 'routingReason' | 'fallbacks' | 'status' | 'errorCode'> {
   /** The model and provider that served, if any did. */
   served?: { model: ModelSpec; provider: string };
   usage?: Usage;
@@ -28,8 +18,6 @@ export interface Observed {
   started: number;
   firstContentAt?: number;
   ended: number;
-  status: UsageStatus;
-  errorCode?: string;
 }
 
 /** The usage to meter: the provider's report, or the estimate, or nothing when no provider was reached. */
