@@ -70,10 +70,12 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<L
       probe.close(() => resolve(port));
     });
   });
-  const child: ChildProcess = spawn(process.execPath, [bin], {
+  // It goes when its parent goes, however that ends: a parent killed with SIGKILL (or crashing) runs no
+  // close(), and cognito-local would otherwise live on, orphaned. The IPC channel closes with the parent.
+  const child: ChildProcess = spawn(process.execPath, ['-e', "process.on('disconnect', () => process.exit(0)); require(process.argv[1]);", bin], {
     cwd: options.dir,
     env: { PATH: process.env.PATH ?? '', PORT: String(free), HOST: '127.0.0.1', AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const codes: LocalCognito['codes'] = [];
   // Ready once it says it is listening; its output goes on to cognito-local.log for whoever debugs it.
