@@ -5,7 +5,7 @@ import { createDocumentClient } from '../lambda/store/dynamo';
 import type { Child } from './children';
 import type { DirectSeries, GatewayMetrics } from './gateway-child';
 import { agentFor, closedLoop, openLoop, send, type Sample, type Target } from './load';
-import { summarise, type Summary } from './stats';
+import { summarise, summariseRounds, type Summary } from './stats';
 
 export interface GatewayReady {
   baseUrl: string;
@@ -68,6 +68,8 @@ export interface SequentialResult {
  * and counter writes after the last byte) first, so each request's CPU and DynamoDB wait are its own.
  */
 const SETTLE_PAUSE_MS = 25;
+/** Rounds the gateway's CPU series and the floor's alternate in (each a part of the requests). */
+const SHARE_ROUNDS = 8;
 
 /** Figure 1 at concurrency 1: latency with and without the gateway, and where the gateway's time goes. */
 export async function sequential(t: Targets, gw: Child<GatewayReady>, requests: number): Promise<SequentialResult> {
@@ -110,12 +112,12 @@ export async function firstToken(
 }
 
 export interface GatewayShare {
-  /** Back to back: from the call to the response's end. */
-  cpu: Summary;
+  /** Back to back: from the call to the response's end (in rounds interleaved with the floor's). */
+  cpu: Summary & { spread: [number, number] };
   /** Back to back: from the call to the handler's return, the settlement after the last byte included. */
   wholeCpu: Summary;
   /** Back to back, a handler that does only the exchanges and the write every gateway must (no gateway logic). */
-  cpuFloor: Summary;
+  cpuFloor: Summary & { spread: [number, number] };
   /** Back to back, the first invocations of the path (before the warm-up that the other series follow). */
   cpuWarming: Summary;
   /** The same with SETTLE_PAUSE_MS of idle before each invocation (caches and the core gone cold). */
@@ -148,15 +150,21 @@ export async function gatewayShare(t: Targets, gw: Child<GatewayReady>, requests
   const warming = await series(warmup, t.gateway.body, 0);
   await series(Math.ceil(warmup / 3), t.gatewayStream.body, 0);
   await series(warmup, t.gateway.body, 0, true);
-  const plain = await series(requests, t.gateway.body, 0);
-  const floor = await series(requests, t.gateway.body, 0, true);
+  // The gateway and the floor alternate in rounds, so both see the machine in the same states; each
+  // figure is the median of its rounds' p50s (stats.ts summariseRounds).
+  const plain: DirectSeries[] = [];
+  const floor: DirectSeries[] = [];
+  for (let round = 0; round < SHARE_ROUNDS; round++) {
+    plain.push(await series(Math.ceil(requests / SHARE_ROUNDS), t.gateway.body, 0));
+    floor.push(await series(Math.ceil(requests / SHARE_ROUNDS), t.gateway.body, 0, true));
+  }
   const idle = await series(requests, t.gateway.body, SETTLE_PAUSE_MS);
   const streamed = await series(requests, t.gatewayStream.body, SETTLE_PAUSE_MS);
   return {
-    cpu: summarise(plain.cpuMs),
+    cpu: summariseRounds(plain.map((r) => r.cpuMs)),
     cpuWarming: summarise(warming.cpuMs.slice(0, requests)),
-    cpuFloor: summarise(floor.cpuMs),
-    wholeCpu: summarise(plain.wholeCpuMs),
+    cpuFloor: summariseRounds(floor.map((r) => r.cpuMs)),
+    wholeCpu: summariseRounds(plain.map((r) => r.wholeCpuMs)),
     cpuAfterIdle: summarise(idle.cpuMs),
     firstByte: summarise(streamed.firstByteMs),
     dynamoBeforeFirstByte: summarise(streamed.dynamoBeforeFirstByteMs),

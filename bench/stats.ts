@@ -19,6 +19,17 @@ export function summarise(samples: readonly number[]): Summary {
   return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: sorted.length ? sum / sorted.length : Number.NaN };
 }
 
+/**
+ * Samples taken in rounds: p99 and mean over all of them, p50 the median of the rounds' own p50s, so that
+ * a burst of the host's noise during a minority of rounds does not move it. `spread` is the lowest and
+ * highest round p50.
+ */
+export function summariseRounds(rounds: readonly (readonly number[])[]): Summary & { spread: [number, number] } {
+  const pooled = summarise(rounds.flat());
+  const p50s = rounds.map((r) => summarise(r).p50).sort((a, b) => a - b);
+  return { ...pooled, p50: percentile(p50s, 50), spread: [p50s[0] ?? Number.NaN, p50s[p50s.length - 1] ?? Number.NaN] };
+}
+
 export function median(samples: readonly number[]): number {
   return summarise(samples).p50;
 }
