@@ -12,7 +12,7 @@ import { installLambdaGlobals, PreludeDecoder, responseStreamTo } from '../lambd
 import { functionUrlEventOf, lambdaContext, startLocalRuntime } from '../lambda/local/runtime';
 import { ensureTables } from '../lambda/store/bootstrap';
 import { DynamoHttp, isRead } from '../lambda/store/dynamo-http';
-import { storeCredentials } from '../lambda/store/credentials';
+import { createTransport } from '../lambda/store/dynamo';
 import { postJson, readJson } from '../lambda/providers/http';
 import { writeResult } from '../lambda/handlers/http';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
@@ -94,13 +94,7 @@ const runtime = await startLocalRuntime({ host: '127.0.0.1', chat });
  * conditional counter write (admission's shape, on the same transport), the same upstream call on the
  * same client, the provider's answer written back through the same edge.
  */
-const floorStore = new DynamoHttp({
-  region: config.region,
-  endpoint: config.dynamoEndpoint,
-  credentials: storeCredentials({ dynamoEndpoint: config.dynamoEndpoint, env: {} }),
-  connectionTimeoutMs: 2_000,
-  requestTimeoutMs: 10_000,
-});
+const floorStore = createTransport(config);
 const neverAborted = new AbortController().signal;
 const floor = awslambda.streamifyResponse<LambdaFunctionURLEvent>(async (event, responseStream, context) => {
   const request = JSON.parse(Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8')) as object;

@@ -69,7 +69,7 @@ export interface SequentialResult {
  */
 const SETTLE_PAUSE_MS = 25;
 /** Rounds the gateway's CPU series and the floor's alternate in (each a part of the requests). */
-const SHARE_ROUNDS = 8;
+export const SHARE_ROUNDS = 8;
 
 /** Figure 1 at concurrency 1: latency with and without the gateway, and where the gateway's time goes. */
 export async function sequential(t: Targets, gw: Child<GatewayReady>, requests: number): Promise<SequentialResult> {

@@ -11,7 +11,7 @@ import { PARTITION_RCU_PER_S, PARTITION_WCU_PER_S, capacity, type CapacityStep }
 import { costPerMillion } from './cost';
 import { lambdaSeries, prepareLambda } from './lambda';
 import { lambdaHeapFlag } from '../lambda/local/runtime-api/runtime-process';
-import { dynamoCounts, dynamoRoundTrip, firstToken, fixedRate, gatewayShare, ramp, sequential, targets, warmUp, type GatewayReady } from './phases';
+import { dynamoCounts, dynamoRoundTrip, firstToken, fixedRate, gatewayShare, ramp, sequential, SHARE_ROUNDS, targets, warmUp, type GatewayReady } from './phases';
 import { round } from './stats';
 import { check, table, type Cell } from './report';
 
@@ -108,7 +108,7 @@ const cost = costs.find((c) => c.streams === 500) ?? costs[0]!;
 const checks = [
   // Through the local front, Node's HTTP server and the function URL emulation (which Lambda replaces with
   // its own front and runtime client) take a large part of the figure; the targets are the gateway's share.
-  check("Gateway CPU per request, p50, the gateway's share (handler invoked as by the runtime client, back to back, the median of 8 rounds' p50s; DynamoDB waits excluded)", share.cpu.p50, TARGETS.cpuP50Ms, 'ms', 3),
+  check(`Gateway CPU per request, p50, the gateway's share (handler invoked as by the runtime client, back to back, the median of ${SHARE_ROUNDS} rounds' p50s; DynamoDB waits excluded)`, share.cpu.p50, TARGETS.cpuP50Ms, 'ms', 3),
   check(
     `Added time to first token less its DynamoDB wait, p50, the gateway's share (${share.firstByte.p50.toFixed(2)} - ${share.dynamoBeforeFirstByte.p50.toFixed(2)} - ${ttft.direct.p50.toFixed(2)} ms direct)`,
     share.addedFirstByte.p50,

@@ -27,7 +27,7 @@ export function summarise(samples: readonly number[]): Summary {
 export function summariseRounds(rounds: readonly (readonly number[])[]): Summary & { spread: [number, number] } {
   const pooled = summarise(rounds.flat());
   const p50s = rounds.map((r) => summarise(r).p50).sort((a, b) => a - b);
-  return { ...pooled, p50: percentile(p50s, 50), spread: [p50s[0] ?? Number.NaN, p50s[p50s.length - 1] ?? Number.NaN] };
+  return { ...pooled, p50: median(p50s), spread: [p50s[0] ?? Number.NaN, p50s[p50s.length - 1] ?? Number.NaN] };
 }
 
 export function median(samples: readonly number[]): number {

@@ -4,7 +4,6 @@ import { details, table, time, type Cell } from './table';
 
 export type { AccountWire, BudgetWire, EventWire, KeyWire, ListWire } from '../../lambda/core/admin/wire-types';
 
-
 const limit = (v: number | null | undefined): Cell => (v === null ? 'unlimited' : v);
 const modelList = (v: string[] | null | undefined): string => (v ? v.join(', ') : 'all');
 const budgetText = (b: BudgetWire | null | undefined): string => (b ? `$${b.limit_usd} ${b.period === 'total' ? 'in total' : `per ${b.period}`}` : 'none');

@@ -24,7 +24,7 @@ export interface ClientOptions {
 }
 
 /** The lean transport with the store's credentials; every request counted when a counter is given. */
-function transport(config: StoreConfig, options: ClientOptions = {}): DynamoHttp {
+export function createTransport(config: StoreConfig, options: ClientOptions = {}): DynamoHttp {
   const counter = options.counter;
   return new DynamoHttp({
     region: config.region,
@@ -37,7 +37,7 @@ function transport(config: StoreConfig, options: ClientOptions = {}): DynamoHttp
 }
 
 export function createDocumentClient(config: StoreConfig, options: ClientOptions = {}): DocClient {
-  return new DocClient(transport(config, options));
+  return new DocClient(createTransport(config, options));
 }
 
 export function createStore(config: StoreConfig & Pick<Config, 'tables'>): Store {
@@ -45,7 +45,7 @@ export function createStore(config: StoreConfig & Pick<Config, 'tables'>): Store
   const doc = createDocumentClient(config, { counter: requests });
   // Counters and usage use additions, which are not safe to resend after a lost answer: the transport
   // resends only what DynamoDB did not act on, and each request is on a short leash.
-  const writes = transport(config, { counter: requests, connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000 });
+  const writes = createTransport(config, { counter: requests, connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000 });
   const counted = new DocClient(writes);
   return {
     keys: new DynamoKeyStore(doc, config.tables.keys),

@@ -3,7 +3,7 @@
 // and data folder until the machine restarts.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readlink } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,14 +36,21 @@ describe.skipIf(process.platform !== 'linux')('local cognito-local', () => {
       ['--import', 'tsx', '-e', `import { startCognitoLocal } from './lambda/local/cognito.ts'; await startCognitoLocal({ dir: ${JSON.stringify(dir)} }); console.log('ready');`],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    let out = '';
-    starter.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    await until(async () => out.includes('ready'), 40_000);
-    expect(out).toContain('ready');
-    expect(await processesIn(dir)).toHaveLength(1);
+    try {
+      let out = '';
+      starter.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await until(async () => out.includes('ready'), 40_000);
+      expect(out).toContain('ready');
+      expect(await processesIn(dir)).toHaveLength(1);
 
-    starter.kill('SIGKILL');
-    await once(starter, 'exit');
-    expect(await until(async () => (await processesIn(dir)).length === 0, 10_000)).toBe(true);
+      starter.kill('SIGKILL');
+      await once(starter, 'exit');
+      expect(await until(async () => (await processesIn(dir)).length === 0, 10_000)).toBe(true);
+    } finally {
+      // Whatever failed above, nothing of the test stays running or on disk.
+      starter.kill('SIGKILL');
+      for (const pid of await processesIn(dir)) process.kill(pid, 'SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
