@@ -214,11 +214,12 @@ async function directSeries(count: number, body: string, pauseMs: number, handle
   for (let i = 0; i < count; i++) {
     const event = invocationEvent(body);
     intervals = [];
-    let first: number | undefined;
     let ended!: () => void;
     const done = new Promise<void>((resolve) => (ended = resolve));
-    const decoder = new PreludeDecoder((prelude) => out.statuses.push(prelude.statusCode), () => (first ??= performance.now()));
-    const stream = responseStreamTo({ write: (bytes, cb) => (decoder.write(bytes), cb()), end: () => ended() });
+    // The bytes as the runtime client hands them on, with when each was written; decoded after the clock
+    // stops: reading the prelude back is the function URL front's work, not the function's.
+    const written: Array<{ bytes: Buffer; at: number }> = [];
+    const stream = responseStreamTo({ write: (bytes, cb) => (written.push({ bytes, at: performance.now() }), cb()), end: () => ended() });
     const cpuStart = process.cpuUsage();
     const start = performance.now();
     const invoked = handler(event, stream as never, lambdaContext('op-chat'));
@@ -227,6 +228,13 @@ async function directSeries(count: number, body: string, pauseMs: number, handle
     const cpu = process.cpuUsage(cpuStart);
     await invoked;
     const whole = process.cpuUsage(cpuStart);
+    let first: number | undefined;
+    let at = 0;
+    const decoder = new PreludeDecoder((prelude) => out.statuses.push(prelude.statusCode), () => (first ??= at));
+    for (const chunk of written) {
+      at = chunk.at;
+      decoder.write(chunk.bytes);
+    }
     out.wholeCpuMs.push((whole.user + whole.system) / 1000);
     out.cpuMs.push((cpu.user + cpu.system) / 1000);
     out.totalMs.push(end - start);
