@@ -111,7 +111,8 @@ export async function generate(spec: GenerationSpec, ctx: RequestContext, deps: 
   let check: OutputCheck | undefined;
   let promptEstimate: number;
   try {
-    const parsed = await spec.parse(auth);
+    const parsing = spec.parse(auth);
+    const parsed = parsing instanceof Promise ? await parsing : parsing;
     request = { ...parsed, messages: prepareConversation(parsed.messages) };
     const access = modelAccess(auth);
     plan = planRoute(request, deps.catalog, {

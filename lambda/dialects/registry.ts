@@ -25,16 +25,23 @@ export interface RouteMatch {
   allowed: string[];
 }
 
+const ALL: readonly Dialect[] = Object.values(DIALECTS);
+
 /** The dialect and endpoint for a method and path; undefined when no dialect serves the path. */
 export function routeFor(method: string, path: string): RouteMatch | undefined {
-  for (const dialect of Object.values(DIALECTS) as Dialect[]) {
-    const matches = dialect.endpoints.flatMap((e) => {
-      const m = e.path.exec(path);
-      return m ? [{ e, params: m.slice(1) }] : [];
-    });
-    if (!matches.length) continue;
-    const hit = matches.find((x) => x.e.method === method);
-    return { dialect, ...(hit ? { endpoint: hit.e } : {}), params: hit?.params ?? matches[0]!.params, allowed: [...new Set(matches.map((x) => x.e.method))] };
+  for (const dialect of ALL) {
+    let hit: { endpoint: Endpoint; params: RegExpExecArray } | undefined;
+    let first: RegExpExecArray | undefined;
+    const allowed: string[] = [];
+    for (const endpoint of dialect.endpoints) {
+      const m = endpoint.path.exec(path);
+      if (!m) continue;
+      first ??= m;
+      if (!allowed.includes(endpoint.method)) allowed.push(endpoint.method);
+      if (!hit && endpoint.method === method) hit = { endpoint, params: m };
+    }
+    if (!first) continue;
+    return { dialect, ...(hit ? { endpoint: hit.endpoint } : {}), params: (hit?.params ?? first).slice(1), allowed };
   }
   return undefined;
 }

@@ -46,7 +46,8 @@ export async function serveV1(req: HttpRequest, ctx: RequestContext, deps: Gatew
       const allowed = match.allowed.join(', ');
       throw new MethodNotAllowedError(`Method ${quote(req.method, 16)} is not allowed on ${quote(path)}; use ${allowed}.`, { headers: { allow: allowed } });
     }
-    if (req.body !== undefined && Buffer.byteLength(req.body) > deps.config.maxBodyBytes) {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: a body that short is under the limit without counting.
+    if (req.body !== undefined && req.body.length * 3 > deps.config.maxBodyBytes && Buffer.byteLength(req.body) > deps.config.maxBodyBytes) {
       throw new PayloadTooLargeError(`The request body exceeds the limit of ${deps.config.maxBodyBytes} bytes.`, { code: 'request_too_large' });
     }
     const params = match.params.map(decodeSegment);

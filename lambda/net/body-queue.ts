@@ -46,9 +46,24 @@ export class BodyQueue implements AsyncIterable<Uint8Array> {
     this.notify();
   }
 
+  /** The whole body; a body that has already arrived (a small answer) is read without waiting again. */
   async text(): Promise<string> {
     const parts: Uint8Array[] = [];
-    for await (const chunk of this) parts.push(chunk);
+    for (;;) {
+      // Taken as they come, so a body past HIGH_WATER never holds its own socket paused.
+      if (this.chunks.length) {
+        parts.push(...this.chunks);
+        this.chunks = [];
+        this.queued = 0;
+        if (this.paused) {
+          this.paused = false;
+          this.source.resume();
+        }
+      }
+      if (this.error) throw this.error;
+      if (this.ended) break;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
     const whole = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
     return Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).toString('utf8');
   }

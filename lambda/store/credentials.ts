@@ -7,12 +7,13 @@ import type { Credentials } from './dynamo-http';
 
 const LOCAL: Credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export function storeCredentials(options: { dynamoEndpoint?: string; env: Env }): () => Promise<Credentials> {
-  if (options.dynamoEndpoint) return async () => LOCAL;
+/** Fixed credentials come back as they are, not in a promise: every store request asks for them. */
+export function storeCredentials(options: { dynamoEndpoint?: string; env: Env }): () => Credentials | Promise<Credentials> {
+  if (options.dynamoEndpoint) return () => LOCAL;
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = options.env;
   if (accessKeyId && secretAccessKey) {
     const fixed: Credentials = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-    return async () => fixed;
+    return () => fixed;
   }
   let chain: Promise<() => Promise<Credentials>> | undefined;
   return async () => {

@@ -27,8 +27,8 @@ export interface DynamoHttpOptions {
   region: string;
   /** Default: https://dynamodb.<region>.amazonaws.com */
   endpoint?: string;
-  /** Resolved per call (the provider is expected to cache and refresh, as the SDK's does). */
-  credentials: () => Promise<Credentials>;
+  /** Resolved per call (the provider is expected to cache and refresh, as the SDK's does); fixed ones need no promise. */
+  credentials: () => Credentials | Promise<Credentials>;
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   /** Called once per request sent, with the operation name (UpdateItem, PutItem, GetItem). */
@@ -116,10 +116,14 @@ export class DynamoHttp {
     }
   }
 
+  /** One exchange, bounded as a whole; a stale pooled connection is the client's to retry (see http1-client.ts). */
   private async once<T>(operation: Operation, body: string): Promise<T> {
-    const headers = this.sign(operation, body, await this.options.credentials(), new Date());
+    const credentials = this.options.credentials();
+    const headers = this.sign(operation, body, credentials instanceof Promise ? await credentials : credentials, new Date());
     this.options.onSend?.(operation);
-    const { status, text } = await this.post(headers, body);
+    const answer = await this.client.request({ method: 'POST', path: '/', headers, body, timeoutMs: this.options.requestTimeoutMs });
+    const status = answer.status;
+    const text = await answer.text();
     const parsed = (text ? JSON.parse(text) : {}) as { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> };
     // One object, or one per table for batches.
     const consumed = parsed?.ConsumedCapacity;
@@ -176,12 +180,5 @@ export class DynamoHttp {
     const second = Math.floor(now.getTime() / 1000);
     if (this.lastDate?.second !== second) this.lastDate = { second, text: now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '') };
     return this.lastDate.text;
-  }
-
-  /** One exchange, bounded as a whole; a stale pooled connection is the client's to retry (see http1-client.ts). */
-  private async post(headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-    const { requestTimeoutMs } = this.options;
-    const answer = await this.client.request({ method: 'POST', path: '/', headers, body, timeoutMs: requestTimeoutMs });
-    return { status: answer.status, text: await answer.text() };
   }
 }

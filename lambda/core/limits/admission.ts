@@ -65,7 +65,7 @@ export class Admission {
     let outcome;
     let accountValues: CounterValues | undefined;
     try {
-      accountValues = await this.account.admit(worstCaseNano, windows, now, config.limits.leaseMs);
+      if (this.account.budget) accountValues = await this.account.admit(worstCaseNano, windows, now, config.limits.leaseMs);
       outcome = await this.limiter
         .admit({
           keyId,

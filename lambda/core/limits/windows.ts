@@ -35,9 +35,19 @@ export function monthBefore(month: string, count: number): string {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
+/** The last few instants formatted: every answer states the same two window edges until they pass. */
+const formatted = new Map<number, string>();
+
 /** RFC 3339 in UTC at whole seconds ("2026-01-15T12:01:00Z"); window edges fall on whole seconds. */
 export function rfc3339(epochMs: number): string {
-  return new Date(Math.ceil(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.ceil(epochMs / 1000);
+  let text = formatted.get(second);
+  if (text === undefined) {
+    text = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    if (formatted.size >= 8) formatted.delete(formatted.keys().next().value as number);
+    formatted.set(second, text);
+  }
+  return text;
 }
 
 /** Whole seconds from now until `epochMs`, at least 1: what Retry-After says. */
