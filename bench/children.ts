@@ -3,7 +3,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import type { FunctionBundle } from '../lambda/local/runtime-api/bundles';
 import { CACHE_DIR } from '../lambda/local/runtime-api/paths';
+import { lambdaHeapFlag } from '../lambda/local/runtime-api/runtime-process';
 
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -41,12 +43,35 @@ export async function bundle(script: string): Promise<string> {
   return outfile;
 }
 
+/**
+ * The gateway child's environment: its stores on the upstreams child, and the process as the function's
+ * would run: its NODE_OPTIONS, and the heap Lambda sizes from the memory setting (V8 sizes its young
+ * generation from that bound too, so an unbounded heap on a large machine would overstate memory).
+ */
+export function gatewayEnv(fn: FunctionBundle, upstreams: { dynamoEndpoint: string; simulatorUrl: string }): Record<string, string> {
+  return {
+    BENCH_DYNAMO_ENDPOINT: upstreams.dynamoEndpoint,
+    BENCH_SIMULATOR_URL: upstreams.simulatorUrl,
+    NODE_OPTIONS: [fn.environment.NODE_OPTIONS, lambdaHeapFlag(fn.memoryMb)].filter(Boolean).join(' '),
+  };
+}
+
+/** A program the child's node runs under (valgrind, say): `command args... node script`. */
+export interface Launcher {
+  command: string;
+  args: string[];
+  /** How long the child may take to say it is ready (a launcher may slow it down many times). */
+  readyMs: number;
+}
+
 /** Starts `script` (a path relative to bench/, run with tsx) or an already bundled file (absolute path, plain node). */
-export async function startChild<Ready>(script: string, env: Record<string, string> = {}): Promise<Child<Ready>> {
+export async function startChild<Ready>(script: string, env: Record<string, string> = {}, launcher?: Launcher): Promise<Child<Ready>> {
   const bundled = script.startsWith('/');
+  // BENCH_CPU_PROF=<dir>: each bundled child writes a V8 CPU profile there when it stops (for finding where CPU goes).
+  const nodeArgs = bundled ? (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, '--cpu-prof-interval=100'] : []) : ['--import', 'tsx'];
   const child = fork(bundled ? script : fileURLToPath(new URL(script, import.meta.url)), [], {
-    // BENCH_CPU_PROF=<dir>: each bundled child writes a V8 CPU profile there when it stops (for finding where CPU goes).
-    execArgv: bundled ? (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, '--cpu-prof-interval=100'] : []) : ['--import', 'tsx'],
+    ...(launcher ? { execPath: launcher.command } : {}),
+    execArgv: launcher ? [...launcher.args, process.execPath, ...nodeArgs] : nodeArgs,
     // The gateway's request log goes where Lambda's would go: written, but not read by the benchmark.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { PATH: process.env.PATH, ...env },
@@ -54,7 +79,8 @@ export async function startChild<Ready>(script: string, env: Record<string, stri
   live.add(child);
   child.once('exit', () => live.delete(child));
   const ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start within 60 s`)), 60_000);
+    const readyMs = launcher?.readyMs ?? 60_000;
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within ${readyMs / 1000} s`)), readyMs);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.on('message', (m: { kind: string } & Ready) => {
       if (m.kind === 'ready') {

@@ -5,12 +5,11 @@
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { bundle, startChild } from './children';
+import { bundle, gatewayEnv, startChild } from './children';
 import { PRICES, SIZES, STATED_UPSTREAM_MS, TARGETS } from './config';
 import { PARTITION_RCU_PER_S, PARTITION_WCU_PER_S, capacity, type CapacityStep } from './capacity';
 import { costPerMillion } from './cost';
 import { lambdaSeries, prepareLambda } from './lambda';
-import { lambdaHeapFlag } from '../lambda/local/runtime-api/runtime-process';
 import { dynamoCounts, dynamoRoundTrip, firstToken, fixedRate, gatewayShare, ramp, sequential, SHARE_ROUNDS, targets, warmUp, type GatewayReady } from './phases';
 import { round } from './stats';
 import { check, table, type Cell } from './report';
@@ -34,15 +33,7 @@ const prepared = await prepareLambda(log);
 
 const upstreams = await startChild<{ dynamoEndpoint: string; simulatorUrl: string }>('./upstreams-child.ts');
 const { dynamoEndpoint, simulatorUrl } = upstreams.ready;
-// The gateway's process runs as the function's would: its NODE_OPTIONS, and the heap Lambda sizes from the
-// memory setting (V8 sizes its young generation from that bound too, so an unbounded heap on a large
-// machine would overstate memory).
-const chatFn = prepared.bundles.chat;
-const gwEnv = {
-  BENCH_DYNAMO_ENDPOINT: dynamoEndpoint,
-  BENCH_SIMULATOR_URL: simulatorUrl,
-  NODE_OPTIONS: [chatFn.environment.NODE_OPTIONS, lambdaHeapFlag(chatFn.memoryMb)].filter(Boolean).join(' '),
-};
+const gwEnv = gatewayEnv(prepared.bundles.chat, upstreams.ready);
 const gatewayBundle = await bundle('./gateway-child.ts');
 const gw = await startChild<GatewayReady>(gatewayBundle, gwEnv);
 const t = targets(simulatorUrl, gw.ready.baseUrl, gw.ready.apiKey);
