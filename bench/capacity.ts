@@ -98,6 +98,15 @@ async function sequentially(target: Target, count: number): Promise<number> {
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
 /**
+ * Waits, if need be, for the next minute window (windows are epoch minutes on every instance), so that at
+ * least `ms` of the current one remain: a series that must stay inside one window cannot straddle two.
+ */
+async function roomInMinute(ms: number): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < ms) await new Promise((r) => setTimeout(r, left + 50));
+}
+
+/**
  * `gw` must run with a lease long enough that no renewal falls inside a measurement (renewals are counted
  * on their own below): OP_LEASE_MS of ten minutes.
  */
@@ -140,12 +149,15 @@ export async function capacity(gw: Child<GatewayReady>, upstreams: Child<unknown
   }
   await simConfig(simulatorUrl, { instance: 'anthropic', ttftMs: 0, tokensPerSecond: 0 });
 
-  // Refused: a key with one request a minute; the first is admitted, the next 50 refused.
+  // Refused: a key with one request a minute; the first is admitted, the next 50 refused. All in one
+  // minute window: one that began during the series would admit a request, whose writes are no refusal's.
   const tight = await gw.ask<BenchKey>('key', { limits: { requestsPerMinute: 1, tokensPerMinute: null, tokensPerMonth: null, concurrentRequests: null } });
+  await roomInMinute(15_000);
   await sequentially(ask(baseUrl, tight.secret), 1);
   await settle();
   await gw.ask('reset');
   const refusedCount = 50 - (await sequentially(ask(baseUrl, tight.secret), 50));
+  if (refusedCount !== 50) throw new Error(`the refused series admitted ${50 - refusedCount} of 50 requests: its figure would count their writes`);
   const rm = (await gw.ask<{ metrics: GatewayMetrics }>('metrics')).metrics;
   const refused = { writeUnits: units(rm.counts, 'wcu') / refusedCount, readUnits: units(rm.counts, 'rcu') / refusedCount };
 
