@@ -56,22 +56,24 @@ export function gatewayEnv(fn: FunctionBundle, upstreams: { dynamoEndpoint: stri
   };
 }
 
-/** A program the child's node runs under (valgrind, say): `command args... node script`. */
-export interface Launcher {
-  command: string;
-  args: string[];
-  /** How long the child may take to say it is ready (a launcher may slow it down many times). */
-  readyMs: number;
+export interface ChildOptions {
+  /** The node binary a bundled child runs on (default: this process's). */
+  node?: string;
+  /** A program node runs under (valgrind, say): `command ...args node script`. */
+  wrap?: { command: string; args: string[] };
+  /** How long the child may take to say it is ready (a wrapper may slow it down many times). */
+  readyMs?: number;
 }
 
 /** Starts `script` (a path relative to bench/, run with tsx) or an already bundled file (absolute path, plain node). */
-export async function startChild<Ready>(script: string, env: Record<string, string> = {}, launcher?: Launcher): Promise<Child<Ready>> {
+export async function startChild<Ready>(script: string, env: Record<string, string> = {}, options: ChildOptions = {}): Promise<Child<Ready>> {
   const bundled = script.startsWith('/');
   // BENCH_CPU_PROF=<dir>: each bundled child writes a V8 CPU profile there when it stops (for finding where CPU goes).
   const nodeArgs = bundled ? (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, '--cpu-prof-interval=100'] : []) : ['--import', 'tsx'];
+  const node = options.node ?? process.execPath;
   const child = fork(bundled ? script : fileURLToPath(new URL(script, import.meta.url)), [], {
-    ...(launcher ? { execPath: launcher.command } : {}),
-    execArgv: launcher ? [...launcher.args, process.execPath, ...nodeArgs] : nodeArgs,
+    execPath: options.wrap?.command ?? node,
+    execArgv: options.wrap ? [...options.wrap.args, node, ...nodeArgs] : nodeArgs,
     // The gateway's request log goes where Lambda's would go: written, but not read by the benchmark.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { PATH: process.env.PATH, ...env },
@@ -79,7 +81,7 @@ export async function startChild<Ready>(script: string, env: Record<string, stri
   live.add(child);
   child.once('exit', () => live.delete(child));
   const ready = await new Promise<Ready>((resolve, reject) => {
-    const readyMs = launcher?.readyMs ?? 60_000;
+    const readyMs = options.readyMs ?? 60_000;
     const timer = setTimeout(() => reject(new Error(`${script} did not start within ${readyMs / 1000} s`)), readyMs);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.on('message', (m: { kind: string } & Ready) => {

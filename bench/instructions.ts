@@ -15,6 +15,7 @@ import { bundle, gatewayEnv, startChild, type Child } from './children';
 import { SIZES } from './config';
 import type { DirectSeries } from './gateway-child';
 import { prepareLambda } from './lambda';
+import { lambdaNode } from './lambda-node';
 import { targets, type GatewayReady } from './phases';
 
 const counted = Number(process.env.BENCH_INSTRUCTION_REQUESTS ?? 300);
@@ -32,10 +33,13 @@ const prepared = await prepareLambda(log);
 const upstreams = await startChild<{ dynamoEndpoint: string; simulatorUrl: string }>('./upstreams-child.ts');
 await rm(dir, { recursive: true, force: true });
 await mkdir(dir, { recursive: true });
+// On the function's runtime major, as in `npm run bench` (bench/lambda-node.ts).
+const node = await lambdaNode(prepared.bundles.chat.runtime, log);
+log(`the gateway runs on Node ${node.version}${node.fallback ? ` (${node.fallback})` : ''}`);
 const gw = await startChild<GatewayReady>(await bundle('./gateway-child.ts'), gatewayEnv(prepared.bundles.chat, upstreams.ready), {
-  command: 'valgrind',
+  node: node.path,
   // Counting starts off and is switched on for the counted series only; JIT code is rewritten in place.
-  args: ['-q', '--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', '--smc-check=all-non-file', `--callgrind-out-file=${join(dir, 'callgrind.%p')}`],
+  wrap: { command: 'valgrind', args: ['-q', '--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', '--smc-check=all-non-file', `--callgrind-out-file=${join(dir, 'callgrind.%p')}`] },
   readyMs: 300_000,
 });
 const t = targets(upstreams.ready.simulatorUrl, gw.ready.baseUrl, gw.ready.apiKey);
@@ -70,7 +74,7 @@ for (const name of (await readdir(dir)).filter((f) => f.endsWith('-01'))) {
 }
 const { gateway, floor } = perInvocation;
 if (gateway === undefined || floor === undefined) throw new Error(`no counts found in ${dir}`);
-const result = { invocations: counted, warmup: SIZES.directWarmup, instructionsPerInvocation: { gateway, floor }, gatewayToFloor: Number((gateway / floor).toFixed(2)), profiles: relative(PROJECT_ROOT, dir) };
+const result = { node: node.version, invocations: counted, warmup: SIZES.directWarmup, instructionsPerInvocation: { gateway, floor }, gatewayToFloor: Number((gateway / floor).toFixed(2)), profiles: relative(PROJECT_ROOT, dir) };
 console.log(`instructions per invocation (main thread, whole invocation): gateway ${gateway.toLocaleString('en-US')}, floor ${floor.toLocaleString('en-US')} (${result.gatewayToFloor}×)`);
 console.log(`per-function counts: callgrind_annotate ${dir}/callgrind.<pid>.<n>-01`);
 await writeFile(fileURLToPath(new URL('instructions.json', import.meta.url)), `${JSON.stringify(result, null, 2)}\n`);

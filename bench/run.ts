@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bundle, gatewayEnv, startChild } from './children';
+import { lambdaNode } from './lambda-node';
 import { PRICES, SIZES, STATED_UPSTREAM_MS, TARGETS } from './config';
 import { PARTITION_RCU_PER_S, PARTITION_WCU_PER_S, capacity, type CapacityStep } from './capacity';
 import { costPerMillion } from './cost';
@@ -34,8 +35,12 @@ const prepared = await prepareLambda(log);
 const upstreams = await startChild<{ dynamoEndpoint: string; simulatorUrl: string }>('./upstreams-child.ts');
 const { dynamoEndpoint, simulatorUrl } = upstreams.ready;
 const gwEnv = gatewayEnv(prepared.bundles.chat, upstreams.ready);
+// The gateway's processes run on the function's runtime major (bench/lambda-node.ts).
+const gwNode = await lambdaNode(prepared.bundles.chat.runtime, log);
+const onLambdaNode = { node: gwNode.path };
+log(`the gateway's processes run on Node ${gwNode.version}${gwNode.fallback ? ` (${gwNode.fallback})` : ` (the function's runtime: ${prepared.bundles.chat.runtime})`}`);
 const gatewayBundle = await bundle('./gateway-child.ts');
-const gw = await startChild<GatewayReady>(gatewayBundle, gwEnv);
+const gw = await startChild<GatewayReady>(gatewayBundle, gwEnv, onLambdaNode);
 const t = targets(simulatorUrl, gw.ready.baseUrl, gw.ready.apiKey);
 
 log('warming up');
@@ -58,20 +63,20 @@ const rate = await fixedRate(t, ratePerSecond, SIZES.rateSeconds);
 // that served the HTTP phases, code the two paths share has seen both paths' objects (polymorphic
 // call sites, a larger heap), which no instance in Lambda carries.
 log(`1-2. the gateway's own share: the handler invoked as the runtime client invokes it (${SIZES.requests} each, plain and streamed, after ${SIZES.directWarmup} to warm up)`);
-const gwShare = await startChild<GatewayReady>(gatewayBundle, gwEnv);
+const gwShare = await startChild<GatewayReady>(gatewayBundle, gwEnv, onLambdaNode);
 const share = await gatewayShare(t, gwShare, SIZES.requests, SIZES.directWarmup, ttft.direct.p50);
 await gwShare.stop();
 log('5. DynamoDB requests per admitted request, limits on and off');
 const countsOn = await dynamoCounts(t, gw, 200);
 await gw.stop();
-const gwOff = await startChild<GatewayReady>(gatewayBundle, { ...gwEnv, OP_LIMITS: 'off' });
+const gwOff = await startChild<GatewayReady>(gatewayBundle, { ...gwEnv, OP_LIMITS: 'off' }, onLambdaNode);
 const tOff = targets(simulatorUrl, gwOff.ready.baseUrl, gwOff.ready.apiKey);
 await warmUp(tOff, 30);
 const countsOff = await dynamoCounts(tOff, gwOff, 200);
 await gwOff.stop();
 log('7. DynamoDB capacity per request at 1, 50 and 500 open streams on one key, refusals, shards');
 // A ten-minute lease: no renewal falls inside a measurement (renewals are modelled on their own).
-const gwCap = await startChild<GatewayReady>(gatewayBundle, { ...gwEnv, OP_LEASE_MS: '600000' });
+const gwCap = await startChild<GatewayReady>(gatewayBundle, { ...gwEnv, OP_LEASE_MS: '600000' }, onLambdaNode);
 const cap = await capacity(gwCap, upstreams, simulatorUrl, log);
 await gwCap.stop();
 log(`4. cold starts under aws-lambda-ric (${SIZES.coldStarts} fresh processes) and ${SIZES.lambdaRequests} warm invocations`);
@@ -121,7 +126,7 @@ const checks = [
 
 const out: string[] = [];
 const loadAfter = loadavg()[0] ?? 0;
-out.push(`OriginalPoint benchmark: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}; upstream = provider simulator on 127.0.0.1, unpaced`);
+out.push(`OriginalPoint benchmark: ${machine.cores} cores (${machine.cpu}), Node ${machine.node} (the gateway's processes: ${gwNode.version}${gwNode.fallback ? `, ${gwNode.fallback}` : ''}); upstream = provider simulator on 127.0.0.1, unpaced`);
 out.push(`load average (1 min) before ${loadBefore.toFixed(2)}, after ${loadAfter.toFixed(2)}: more than ${machine.cores / 2} means other work competed for the cores`);
 out.push(
   table('1. Added latency, non-streamed (ms)', ['series', 'direct p50', 'gateway p50', 'added p50', 'direct p99', 'gateway p99', 'added p99'], [
@@ -205,7 +210,7 @@ console.log(out.join('\n'));
 const results = {
   at: new Date().toISOString(),
   durationS: (Date.now() - began) / 1000,
-  machine: { ...machine, loadBefore, loadAfter },
+  machine: { ...machine, gatewayNode: gwNode.version, loadBefore, loadAfter },
   sizes: SIZES,
   prices: PRICES,
   assumptions: {
