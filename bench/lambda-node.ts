@@ -14,8 +14,8 @@ import { CACHE_DIR } from '../lambda/local/runtime-api/paths';
 
 const run = promisify(execFile);
 
-/** The release measured: the newest 24.x in the registry when this was pinned (Lambda keeps nodejs24.x on a recent one). */
-export const LAMBDA_NODE_VERSION = '24.22.3';
+/** The release measured per runtime major: the newest in the registry when pinned (Lambda keeps each runtime on a recent one). */
+const PINNED: Readonly<Record<string, string>> = { '24': '24.22.3' };
 
 export interface GatewayNode {
   /** The node binary the gateway's processes run on. */
@@ -29,10 +29,12 @@ const machine = (why: string): GatewayNode => ({ path: process.execPath, version
 
 /** The runtime's Node, fetched on first use; the machine's own when asked for, or when it cannot be had. */
 export async function lambdaNode(runtime: string, log: (line: string) => void): Promise<GatewayNode> {
-  const wanted = process.env.BENCH_LAMBDA_NODE ?? LAMBDA_NODE_VERSION;
-  if (wanted === 'machine') return machine('BENCH_LAMBDA_NODE=machine');
+  const asked = process.env.BENCH_LAMBDA_NODE;
+  if (asked === 'machine') return machine('BENCH_LAMBDA_NODE=machine');
   const major = /^nodejs(\d+)\.x$/.exec(runtime)?.[1];
-  if (major && process.versions.node.split('.')[0] === major) return { path: process.execPath, version: process.version };
+  if (!asked && major === process.versions.node.split('.')[0]) return { path: process.execPath, version: process.version };
+  const wanted = asked ?? (major ? PINNED[major] : undefined);
+  if (!wanted) return machine(`no Node release pinned for ${runtime} in bench/lambda-node.ts`);
   const dir = join(CACHE_DIR, `node-${wanted}-${process.platform}-${process.arch}`);
   const bin = join(dir, 'package', 'bin', 'node');
   try {
