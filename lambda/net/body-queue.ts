@@ -52,7 +52,7 @@ export class BodyQueue implements AsyncIterable<Uint8Array> {
     for (;;) {
       // Taken as they come, so a body past HIGH_WATER never holds its own socket paused.
       if (this.chunks.length) {
-        parts.push(...this.chunks);
+        for (const chunk of this.chunks) parts.push(chunk);
         this.chunks = [];
         this.queued = 0;
         if (this.paused) {
