@@ -11,12 +11,11 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CACHE_DIR, PROJECT_ROOT } from '../lambda/local/runtime-api/paths';
-import { bundle, gatewayEnv, startChild, type Child } from './children';
+import { bundle, gatewayEnv, startChild } from './children';
 import { SIZES } from './config';
-import type { DirectSeries } from './gateway-child';
 import { prepareLambda } from './lambda';
 import { lambdaNode } from './lambda-node';
-import { targets, type GatewayReady } from './phases';
+import { directInvocations, targets, warmShare, type GatewayReady } from './phases';
 
 const counted = Number(process.env.BENCH_INSTRUCTION_REQUESTS ?? 300);
 const dir = join(CACHE_DIR, 'callgrind');
@@ -45,19 +44,13 @@ const gw = await startChild<GatewayReady>(await bundle('./gateway-child.ts'), ga
 const t = targets(upstreams.ready.simulatorUrl, gw.ready.baseUrl, gw.ready.apiKey);
 const control = (...args: string[]) => execFileSync('callgrind_control', [...args, String(gw.pid)], { stdio: 'ignore' });
 
-async function series(child: Child<GatewayReady>, count: number, floor: boolean): Promise<void> {
-  const out = (await child.ask<{ series: DirectSeries }>('direct', { count, body: t.gateway.body, pauseMs: 0, floor })).series;
-  if (out.statuses.some((s) => s !== 200)) throw new Error(`${floor ? 'floor' : 'gateway'} invocations did not all answer 200`);
-}
-
-log(`warming both paths (${SIZES.directWarmup} invocations each)`);
-await series(gw, SIZES.directWarmup, false);
-await series(gw, SIZES.directWarmup, true);
+log(`warming up as the CPU series does (${SIZES.directWarmup} invocations of each path)`);
+await warmShare(t, gw, SIZES.directWarmup);
 for (const [label, floor] of [['gateway', false], ['floor', true]] as const) {
   log(`counting ${counted} ${label} invocations`);
   control('--zero');
   control('--instr=on');
-  await series(gw, counted, floor);
+  await directInvocations(gw, counted, t.gateway.body, 0, floor);
   control('--instr=off');
   control(`--dump=${label}`);
 }

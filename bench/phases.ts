@@ -128,6 +128,27 @@ export interface GatewayShare {
   dynamoBeforeFirstByte: Summary;
 }
 
+/** Invocations of the handler as the runtime client makes them, in the gateway's process (gateway-child.ts). */
+export async function directInvocations(gw: Child<GatewayReady>, count: number, body: string, pauseMs: number, floor = false): Promise<DirectSeries> {
+  const out = (await gw.ask<{ series: DirectSeries }>('direct', { count, body, pauseMs, floor })).series;
+  // A refusal (the key's limits) or an error costs less than an answer: the figures hold only for answers.
+  const failed = out.statuses.filter((status) => status !== 200);
+  if (failed.length || out.statuses.length !== count) throw new Error(`direct invocations: ${failed.length} of ${count} did not answer 200 (${[...new Set(failed)].join(', ')})`);
+  return out;
+}
+
+/**
+ * The warm-up every measured series of the gateway's share follows: `warmup` plain invocations, a third as
+ * many streamed, `warmup` of the floor. Returns the plain ones: the first invocations on the path run code
+ * V8 has not optimized yet, and their figure is kept apart.
+ */
+export async function warmShare(t: Targets, gw: Child<GatewayReady>, warmup: number): Promise<DirectSeries> {
+  const warming = await directInvocations(gw, warmup, t.gateway.body, 0);
+  await directInvocations(gw, Math.ceil(warmup / 3), t.gatewayStream.body, 0);
+  await directInvocations(gw, warmup, t.gateway.body, 0, true);
+  return warming;
+}
+
 /**
  * The gateway's own share, without the local function URL front: the handler invoked as Lambda's runtime
  * client invokes it (non-streamed for CPU, streamed for the first byte), in the gateway's process. The CPU
@@ -139,17 +160,8 @@ export interface GatewayShare {
  * invocations (as a Lambda instance does), and the first of those are reported too.
  */
 export async function gatewayShare(t: Targets, gw: Child<GatewayReady>, requests: number, warmup: number, directTtftP50: number): Promise<GatewayShare> {
-  const series = async (count: number, body: string, pauseMs: number, floor = false) => {
-    const out = (await gw.ask<{ series: DirectSeries }>('direct', { count, body, pauseMs, floor })).series;
-    // A refusal (the key's limits) or an error costs less than an answer: the figures hold only for answers.
-    const failed = out.statuses.filter((status) => status !== 200);
-    if (failed.length || out.statuses.length !== count) throw new Error(`direct invocations: ${failed.length} of ${count} did not answer 200 (${[...new Set(failed)].join(', ')})`);
-    return out;
-  };
-  // The first invocations on this path run code V8 has not optimized yet: their figure is kept apart.
-  const warming = await series(warmup, t.gateway.body, 0);
-  await series(Math.ceil(warmup / 3), t.gatewayStream.body, 0);
-  await series(warmup, t.gateway.body, 0, true);
+  const series = (count: number, body: string, pauseMs: number, floor = false) => directInvocations(gw, count, body, pauseMs, floor);
+  const warming = await warmShare(t, gw, warmup);
   // The gateway and the floor alternate in rounds, so both see the machine in the same states; each
   // figure is the median of its rounds' p50s (stats.ts summariseRounds).
   const plain: DirectSeries[] = [];
